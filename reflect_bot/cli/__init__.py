@@ -1,0 +1,69 @@
+"""The `reflect-bot` command: builds the parser from one module per command group.
+
+Each module in this package owns its sub-commands: `register(subparsers)` adds them and
+sets `func` on the parsed namespace. Everything here is thin: parse, call the core, print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reflect_bot import __version__
+from reflect_bot.errors import ReflectBotError
+
+COMMAND_MODULES = ("search", "corpus", "ask", "redact", "journal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reflect-bot",
+        description=(
+            "Offline reflective support for probation practitioners, grounded in "
+            "trauma-informed practice guidance. With no command, opens the app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"reflect-bot {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra folder of guidance (YAML, .md or .txt); repeatable; also REFLECT_BOT_KNOWLEDGE",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"reflect_bot.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command group not written yet
+            if exc.name != f"reflect_bot.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from reflect_bot.tui.app import run_app
+
+            return run_app(args)
+        return int(args.func(args) or 0)
+    except ReflectBotError as exc:
+        print(f"reflect-bot: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reflect-bot: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Where things live: the shipped data, the user's data/cache/config dirs, extra knowledge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "reflect-bot"
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+_dirs = PlatformDirs(APP_NAME, appauthor=False)
+
+
+def _env_path(name: str, default: str) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else Path(default)
+
+
+def data_dir() -> Path:
+    """The journal and other user data (REFLECT_BOT_DATA_DIR overrides)."""
+    return _env_path("REFLECT_BOT_DATA_DIR", _dirs.user_data_dir)
+
+
+def cache_dir() -> Path:
+    """The index cache (REFLECT_BOT_CACHE_DIR overrides)."""
+    return _env_path("REFLECT_BOT_CACHE_DIR", _dirs.user_cache_dir)
+
+
+def config_dir() -> Path:
+    """Settings (REFLECT_BOT_CONFIG_DIR overrides)."""
+    return _env_path("REFLECT_BOT_CONFIG_DIR", _dirs.user_config_dir)
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the user alone (0700) and return it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
+def knowledge_dirs(extra: Sequence[str | Path] = ()) -> list[Path]:
+    """The shipped corpus, then REFLECT_BOT_KNOWLEDGE (':'-separated), then `extra`."""
+    dirs = [KNOWLEDGE_DIR]
+    env = os.environ.get("REFLECT_BOT_KNOWLEDGE", "")
+    dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    dirs += [Path(p).expanduser() for p in extra]
+    seen: list[Path] = []
+    for d in dirs:
+        if d not in seen:
+            seen.append(d)
+    return seen

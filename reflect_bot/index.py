@@ -1,0 +1,220 @@
+"""The FAISS vector index over the corpus and its on-disk cache.
+
+Each passage contributes one vector for its title and text and one for each of its
+`asks`; `rows` maps a vector row back to its passage. The cache is a single `.npz`
+file (serialised FAISS index, row map, passage vectors, manifest) written to a temp
+file and renamed, so a reader never sees half of it. The manifest holds the hash of
+every corpus file, the model id, the dimension and the package version: anything
+changed means a rebuild, never a stale answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from reflect_bot import __version__, config
+from reflect_bot.corpus import Corpus
+from reflect_bot.embedding import DIMENSION, MODEL_ID, Embedder
+
+INDEX_FORMAT = 1
+# Past this many vectors an exact flat search costs more than HNSW's small loss of recall
+# (see the scaling table from `make bench`).
+FLAT_LIMIT = 250_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+
+def _faiss():
+    import faiss
+
+    faiss.omp_set_num_threads(1)  # 2-core machines: threads only oversubscribe small searches
+    return faiss
+
+
+def passage_text(title: str, text: str) -> str:
+    return f"{title}. {text}"
+
+
+@dataclass
+class VectorIndex:
+    index: object  # a faiss.Index over every row
+    rows: np.ndarray  # int32 row -> passage position
+    passage_vectors: np.ndarray  # float32 (n_passages, dim): title + text vectors
+    manifest: dict
+
+    @property
+    def size(self) -> int:
+        return int(self.rows.shape[0])
+
+    def best_per_passage(self, query: np.ndarray, n_rows: int) -> dict[int, float]:
+        """Top `n_rows` rows for `query` (1, dim), folded to each passage's best cosine."""
+        n_rows = min(n_rows, self.size)
+        sims, ids = self.index.search(query.reshape(1, -1).astype(np.float32), n_rows)
+        best: dict[int, float] = {}
+        for sim, row in zip(sims[0], ids[0], strict=True):
+            if row < 0:
+                continue
+            p = int(self.rows[row])
+            if p not in best:
+                best[p] = float(sim)
+        return best
+
+
+def manifest_for(corpus: Corpus) -> dict:
+    files = {}
+    for path in corpus.files:
+        files[str(path.resolve())] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {
+        "format": INDEX_FORMAT,
+        "model": MODEL_ID,
+        "dimension": DIMENSION,
+        "version": __version__,
+        "files": files,
+        "passages": len(corpus.passages),
+        "passage_ids": hashlib.sha256(
+            "\n".join(p.id for p in corpus.passages).encode()
+        ).hexdigest(),
+    }
+
+
+def cache_path(corpus: Corpus, cache_dir: Path | None = None) -> Path:
+    """One cache file per set of knowledge folders, so extra folders never evict the default."""
+    folders = sorted({str(p.resolve().parent) for p in corpus.files})
+    key = hashlib.sha256("\n".join(folders).encode()).hexdigest()[:16]
+    return (cache_dir or config.cache_dir()) / "index" / f"index-{key}.npz"
+
+
+def build(
+    corpus: Corpus, embedder: Embedder, *, progress: bool = False, vectors: np.ndarray | None = None
+) -> VectorIndex:
+    """Embed every passage and ask and build the FAISS index (or use given `vectors`)."""
+    texts: list[str] = []
+    rows: list[int] = []
+    for i, p in enumerate(corpus.passages):
+        texts.append(passage_text(p.title, p.text))
+        rows.append(i)
+    for i, p in enumerate(corpus.passages):
+        for ask in p.asks:
+            texts.append(ask)
+            rows.append(i)
+    if vectors is None:
+        vectors = embedder.encode(texts, progress=progress)
+    return from_vectors(vectors, np.asarray(rows, dtype=np.int32), manifest_for(corpus))
+
+
+def from_vectors(vectors: np.ndarray, rows: np.ndarray, manifest: dict) -> VectorIndex:
+    """Index rows of unit vectors; the first occurrence of each passage is its text vector."""
+    faiss = _faiss()
+    dim = vectors.shape[1]
+    if len(vectors) > FLAT_LIMIT:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    n_passages = int(rows.max()) + 1 if len(rows) else 0
+    first = np.full(n_passages, -1, dtype=np.int64)
+    for row in range(len(rows) - 1, -1, -1):
+        first[rows[row]] = row
+    return VectorIndex(
+        index=index, rows=rows, passage_vectors=vectors[first].copy(), manifest=manifest
+    )
+
+
+def save(index: VectorIndex, path: Path) -> None:
+    """Write atomically: a temp file in the same folder, then rename over the old one."""
+    faiss = _faiss()
+    config.private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(
+                fh,
+                faiss=faiss.serialize_index(index.index),
+                rows=index.rows,
+                passage_vectors=index.passage_vectors,
+                manifest=np.frombuffer(json.dumps(index.manifest).encode(), dtype=np.uint8),
+            )
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class CorruptCache(Exception):
+    """The cache file exists but cannot be read back."""
+
+
+def load(path: Path) -> VectorIndex:
+    faiss = _faiss()
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            manifest = json.loads(bytes(data["manifest"]).decode())
+            rows = data["rows"].astype(np.int32)
+            passage_vectors = data["passage_vectors"].astype(np.float32)
+            index = faiss.deserialize_index(data["faiss"])
+    except Exception as exc:  # zip, JSON, numpy or FAISS errors all mean the same: unusable
+        raise CorruptCache(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
+    if index.ntotal != len(rows) or passage_vectors.shape[0] != (
+        rows.max() + 1 if len(rows) else 0
+    ):
+        raise CorruptCache("row counts do not match")
+    return VectorIndex(index=index, rows=rows, passage_vectors=passage_vectors, manifest=manifest)
+
+
+@dataclass
+class OpenResult:
+    index: VectorIndex
+    status: str  # "loaded", "built" or "rebuilt"
+    path: Path
+    seconds: float
+    reason: str = ""
+
+
+def _warn(message: str) -> None:
+    print(f"reflect-bot: warning: {message}", file=sys.stderr)
+
+
+def open_index(
+    corpus: Corpus,
+    embedder_factory: Callable[[], Embedder],
+    *,
+    cache_dir: Path | None = None,
+    rebuild: bool = False,
+    progress: bool = False,
+    warn: Callable[[str], None] = _warn,
+) -> OpenResult:
+    """Load the cached index if its manifest matches the corpus; otherwise build and save it."""
+    start = time.perf_counter()
+    path = cache_path(corpus, cache_dir)
+    expected = manifest_for(corpus)
+    reason = "forced" if rebuild else "no cache yet"
+    if not rebuild and path.exists():
+        try:
+            cached = load(path)
+        except CorruptCache as exc:
+            warn(f"index cache {path} is unreadable ({exc}); rebuilding it")
+            reason = "cache was unreadable"
+        else:
+            if cached.manifest == expected:
+                return OpenResult(cached, "loaded", path, time.perf_counter() - start)
+            reason = "corpus or model changed"
+    index = build(corpus, embedder_factory(), progress=progress)
+    try:
+        save(index, path)
+    except OSError as exc:
+        warn(f"could not save the index cache to {path} ({exc.strerror}); it will be rebuilt")
+    status = "built" if reason == "no cache yet" else "rebuilt"
+    return OpenResult(index, status, path, time.perf_counter() - start, reason)

@@ -1,0 +1,183 @@
+"""Retriever: dense (FAISS over passages and their asks) and lexical (BM25) rankings,
+fused, with one result per passage and near-duplicates pushed apart by MMR.
+
+The fusion method and its constants were chosen on tests/retrieval_cases.yaml with
+`make eval`; the README has the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from reflect_bot import config
+from reflect_bot.corpus import Corpus, Passage, load_corpus
+from reflect_bot.embedding import Embedder, get_embedder
+from reflect_bot.errors import UsageError
+from reflect_bot.index import OpenResult, VectorIndex, open_index
+from reflect_bot.lexical import Lexical, expand, load_glossary
+
+Mode = Literal["hybrid", "dense", "lexical"]
+Fusion = Literal["rrf", "weighted"]
+
+RRF_K = 60
+DENSE_WEIGHT = 0.7  # for weighted fusion: share of the dense cosine in the fused score
+MMR_LAMBDA = 0.85  # 1.0 = pure relevance; lower pushes similar passages further apart
+CONTEXT_WEIGHTS = (0.5, 0.25, 0.125)  # earlier messages, most recent first
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float  # the fused ranking score
+    rank: int  # 1-based
+    similarity: float  # best cosine between the query and the passage's vectors
+
+
+@dataclass(frozen=True)
+class Settings:
+    fusion: Fusion = "rrf"
+    glossary: bool = True
+    mmr: bool = True
+
+
+class Retriever:
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: VectorIndex,
+        embedder: Embedder,
+        glossary: dict[str, tuple[str, ...]] | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.glossary = glossary or {}
+        self.settings = settings or Settings()
+        self.lexical = Lexical([f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages])
+        self._position = {p.id: i for i, p in enumerate(corpus.passages)}
+        self.opened: OpenResult | None = None
+
+    @classmethod
+    def open(
+        cls,
+        extra_dirs: Sequence[str | Path] = (),
+        *,
+        cache_dir: Path | None = None,
+        rebuild: bool = False,
+        progress: bool = False,
+        warn: Callable[[str], None] | None = None,
+    ) -> Retriever:
+        """Load the corpus, the model and the cached index (building it if stale)."""
+        dirs = config.knowledge_dirs(extra_dirs)
+        corpus = load_corpus(extra_dirs)
+        kwargs = {"warn": warn} if warn else {}
+        opened = open_index(
+            corpus, get_embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
+        )
+        retriever = cls(corpus, opened.index, get_embedder(), load_glossary(dirs))
+        retriever.opened = opened
+        return retriever
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, shape (len(texts), 384)."""
+        return self.embedder.encode(texts)
+
+    def query_vector(self, query: str, context: Sequence[str] = ()) -> np.ndarray:
+        """The latest message's vector, nudged towards the recent conversation."""
+        recent = [c for c in reversed(context) if c.strip()][: len(CONTEXT_WEIGHTS)]
+        vectors = self.encode([query, *recent])
+        mixed = vectors[0].copy()
+        for weight, vec in zip(CONTEXT_WEIGHTS, vectors[1:], strict=False):
+            mixed += weight * vec
+        return mixed / np.linalg.norm(mixed)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        context: Sequence[str] = (),
+        mode: Mode = "hybrid",
+        settings: Settings | None = None,
+    ) -> list[Hit]:
+        """The `k` passages that best answer `query`, best first."""
+        if not query or not query.strip():
+            raise UsageError(
+                "the query is empty: say in a few words what happened or what you need"
+            )
+        if k < 1:
+            raise UsageError(f"--top-k must be at least 1 (got {k})")
+        s = settings or self.settings
+        qvec = self.query_vector(query, context)
+        n_rows = max(CANDIDATES * 8, k * 40)
+        dense = self.index.best_per_passage(qvec, n_rows) if mode != "lexical" else {}
+        lexical_query = expand(query, self.glossary) if s.glossary else query
+        lexical = (
+            self.lexical.scores(lexical_query, max(CANDIDATES, k * 4)) if mode != "dense" else {}
+        )
+        fused = self._fuse(dense, lexical, s.fusion if mode == "hybrid" else "rrf")
+        ranked = sorted(fused, key=lambda p: (-fused[p], p))[: max(CANDIDATES, k * 3)]
+        if s.mmr and mode == "hybrid":
+            chosen = self._mmr(ranked, fused, k)
+        else:
+            chosen = ranked[:k]
+        sims = self._similarities(qvec, chosen, dense)
+        return [
+            Hit(passage=self.corpus.passages[p], score=fused[p], rank=r, similarity=sims[p])
+            for r, p in enumerate(chosen, 1)
+        ]
+
+    def _fuse(self, dense: dict[int, float], lexical: dict[int, float], how: Fusion) -> dict:
+        if how == "rrf":
+            fused: dict[int, float] = {}
+            for scores in (dense, lexical):
+                order = sorted(scores, key=lambda p: (-scores[p], p))
+                for rank, p in enumerate(order, 1):
+                    fused[p] = fused.get(p, 0.0) + 1.0 / (RRF_K + rank)
+            return fused
+        top = max(lexical.values(), default=0.0) or 1.0
+        floor = min(dense.values(), default=0.0)
+        return {
+            p: DENSE_WEIGHT * dense.get(p, floor) + (1 - DENSE_WEIGHT) * lexical.get(p, 0.0) / top
+            for p in set(dense) | set(lexical)
+        }
+
+    def _mmr(self, ranked: list[int], fused: dict[int, float], k: int) -> list[int]:
+        """Maximal marginal relevance over the passages' text vectors."""
+        if len(ranked) <= 1:
+            return ranked[:k]
+        rel = np.array([fused[p] for p in ranked])
+        rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
+        vecs = self.index.passage_vectors[ranked]
+        sim = vecs @ vecs.T
+        chosen = [0]
+        best_sim = sim[0].copy()
+        while len(chosen) < min(k, len(ranked)):
+            gain = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * best_sim
+            gain[chosen] = -np.inf
+            nxt = int(np.argmax(gain))
+            chosen.append(nxt)
+            best_sim = np.maximum(best_sim, sim[nxt])
+        return [ranked[i] for i in chosen]
+
+    def _similarities(
+        self, qvec: np.ndarray, chosen: list[int], dense: dict[int, float]
+    ) -> dict[int, float]:
+        """Best cosine per chosen passage; computed exactly for any the dense pass missed."""
+        sims = {p: dense[p] for p in chosen if p in dense}
+        missing = [p for p in chosen if p not in sims]
+        if missing:
+            rows = np.flatnonzero(np.isin(self.index.rows, missing))
+            vectors = np.vstack([self.index.index.reconstruct(int(r)) for r in rows])
+            row_sims = vectors @ qvec
+            for row, value in zip(rows, row_sims, strict=True):
+                p = int(self.index.rows[row])
+                sims[p] = max(sims.get(p, -1.0), float(value))
+        return sims

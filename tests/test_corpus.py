@@ -1,0 +1,235 @@
+"""The loader: validation errors name the file, line or passage and field; user guidance
+in Markdown/text is split into passages; the shipped corpus meets its quality bar."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reflect_bot.cli import main
+from reflect_bot.corpus import (
+    MAX_WORDS,
+    MIN_WORDS,
+    ask_overlap,
+    load_paths,
+    quality_problems,
+)
+from reflect_bot.errors import CorpusError
+
+WORDS_60 = " ".join(["Listening"] + ["carefully helps people feel safe enough to talk."] * 8)
+
+
+def topic_yaml(passage: str = "", *, sources: str | None = None, extra: str = "") -> str:
+    sources = (
+        sources
+        if sources is not None
+        else textwrap.dedent(
+            """\
+        sources:
+          - title: A source
+            author_or_publisher: A publisher
+            year: 2022
+            url: https://example.org/a
+        """
+        )
+    )
+    passage = passage or textwrap.dedent(
+        f"""\
+          - id: sample-one
+            title: One idea
+            text: {WORDS_60}
+            asks: [he just glared at me, I froze up, what now]
+        """
+    )
+    head = "topic: Sample\narea: tip-basics\nsummary: A sample topic.\n"
+    return f"{head}{extra}{sources}passages:\n{passage}"
+
+
+def write(tmp_path: Path, name: str, content: str) -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_valid_topic_loads(tmp_path: Path) -> None:
+    write(tmp_path, "sample.yaml", topic_yaml())
+    corpus = load_paths([tmp_path])
+    p = corpus.get("sample-one")
+    assert p.topic == "Sample" and p.topic_id == "sample" and p.area == "tip-basics"
+    assert p.sources[0].author_or_publisher == "A publisher" and p.sources[0].year == "2022"
+    assert len(p.asks) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (topic_yaml(sources="sources: []\n"), "field 'sources' must list at least one source"),
+        (
+            topic_yaml(
+                "  - id: sample-one\n    title: T\n    text: too short to count\n"
+                "    asks: [a, b, c]\n"
+            ),
+            f"sample-one: field 'text' has 4 words (must be {MIN_WORDS}-{MAX_WORDS})",
+        ),
+        (
+            topic_yaml(f"  - id: sample-one\n    title: T\n    text: {WORDS_60}\n    asks: [a]\n"),
+            "sample-one: field 'asks' has 1 phrasings (must be 3-6)",
+        ),
+        (
+            topic_yaml(
+                f"  - id: Bad Id\n    title: T\n    text: {WORDS_60}\n    asks: [a, b, c]\n"
+            ),
+            "passage 1: field 'id' must be lowercase",
+        ),
+        (
+            topic_yaml("  - id: sample-one\n    title: T\n    text: ''\n    asks: [a, b, c]\n"),
+            "sample-one: field 'text' is missing or empty",
+        ),
+        (
+            topic_yaml(
+                f"  - id: sample-one\n    title: T\n    txt: {WORDS_60}\n    asks: [a, b, c]\n"
+            ),
+            "unknown field 'txt'",
+        ),
+        (
+            topic_yaml(
+                f"  - id: sample-one\n    title: T\n    text: {WORDS_60}\n    asks: [a, b, c]\n"
+                "    cite: [3]\n"
+            ),
+            "field 'cite' must list source numbers from 1 to 1",
+        ),
+        ("topic: [unclosed\n", "invalid YAML"),
+        ("- just a list\n", "expected a mapping"),
+    ],
+)
+def test_invalid_topic_names_file_and_field(tmp_path: Path, content: str, expected: str) -> None:
+    path = write(tmp_path, "sample.yaml", content)
+    with pytest.raises(CorpusError) as err:
+        load_paths([tmp_path])
+    message = str(err.value)
+    assert str(path) in message and expected in message
+    assert "\n" not in message
+
+
+def test_error_names_the_line(tmp_path: Path) -> None:
+    passage = (
+        f"  - id: sample-one\n    title: T\n    text: {WORDS_60}\n    asks: [a, b, c]\n"
+        "  - id: sample-two\n    title: T\n    text: short\n    asks: [a, b, c]\n"
+    )
+    write(tmp_path, "sample.yaml", topic_yaml(passage))
+    with pytest.raises(CorpusError, match=r"sample\.yaml:16: passage sample-two"):
+        load_paths([tmp_path])
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", topic_yaml())
+    write(tmp_path, "b.yaml", topic_yaml())
+    with pytest.raises(
+        CorpusError, match=r"b\.yaml: passage sample-one: id is also used in .*a\.yaml"
+    ):
+        load_paths([tmp_path])
+
+
+def test_cli_check_reports_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    write(tmp_path, "broken.yaml", topic_yaml(sources="sources: []\n"))
+    assert main(["--knowledge", str(tmp_path), "corpus", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.yaml" in err and "Traceback" not in err
+
+
+def test_cli_missing_knowledge_folder(tmp_path: Path, capsys) -> None:
+    assert main(["--knowledge", str(tmp_path / "nope"), "corpus", "stats"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_markdown_split_at_headings_with_file_as_source(tmp_path: Path) -> None:
+    para = "Offer a choice of seat and explain who will read the notes afterwards. " * 6
+    write(
+        tmp_path,
+        "local-guide.md",
+        f"# Our local guide\n\n## Reception\n\n{para}\n\n{para}\n\n## Home visits\n\n{para}\n",
+    )
+    write(tmp_path, "README.md", "# Not guidance\n\nThis readme is skipped.")
+    corpus = load_paths([tmp_path])
+    titles = [p.title for p in corpus.passages]
+    assert titles[0] == "Reception" and "Home visits" in titles
+    assert all(MIN_WORDS <= p.words <= MAX_WORDS for p in corpus.passages)
+    assert corpus.passages[0].topic == "Our local guide"
+    assert corpus.passages[0].sources[0].title == "local-guide.md"
+    assert "readme" not in " ".join(p.text.lower() for p in corpus.passages)
+    # Nothing is lost in the splitting.
+    assert sum(p.words for p in corpus.passages) == 3 * len(para.split())
+
+
+def test_long_text_file_split_at_sentences(tmp_path: Path) -> None:
+    sentence = "Staff said supervision gave them room to think about the people they work with."
+    write(tmp_path, "notes.txt", " ".join([sentence] * 60))
+    corpus = load_paths([tmp_path])
+    assert len(corpus.passages) > 1
+    assert all(p.words <= MAX_WORDS for p in corpus.passages)
+    assert all(p.text.endswith(".") for p in corpus.passages)
+
+
+def test_ask_overlap_counts_shared_content_words() -> None:
+    text = "Offer a choice of seat and explain who will read the notes."
+    assert ask_overlap("she kept staring at the door", text) == (0, 0.0)
+    shared, share = ask_overlap("explain the notes and the seat choice", text)
+    assert shared == 4 and share == 1.0
+
+
+def test_quality_flags_an_ask_that_repeats_the_text(tmp_path: Path) -> None:
+    text = WORDS_60
+    write(
+        tmp_path,
+        "sample.yaml",
+        topic_yaml(
+            f"  - id: sample-one\n    title: T\n    text: {text}\n"
+            "    asks: [listening carefully helps people feel safe, b c, d e]\n"
+        ),
+    )
+    problems = quality_problems(load_paths([tmp_path]))
+    assert len(problems) == 1 and "sample-one" in problems[0]
+
+
+# --- the shipped corpus ---------------------------------------------------------------
+
+
+def test_shipped_corpus_passes_quality_checks(corpus) -> None:
+    assert quality_problems(corpus) == []
+    for p in corpus.passages:
+        assert p.sources, p.id
+        assert MIN_WORDS <= p.words <= MAX_WORDS, p.id
+        assert 3 <= len(p.asks) <= 6, p.id
+        assert p.id.startswith(p.topic_id), p.id
+
+
+def test_shipped_corpus_size(corpus) -> None:
+    assert len(corpus.topics) >= 45
+    assert len(corpus.passages) >= 300
+
+
+def test_shipped_corpus_uses_person_first_language(corpus) -> None:
+    offenders = [
+        p.id
+        for p in corpus.passages
+        if "offender"
+        in p.text.lower()
+        .replace("offender personality disorder", "")
+        .replace("offender management", "")
+    ]
+    assert offenders == []
+
+
+def test_no_near_duplicate_passages(retriever) -> None:
+    vectors = retriever.index.passage_vectors
+    sims = vectors @ vectors.T
+    n = len(vectors)
+    pairs = [
+        (retriever.corpus.passages[i].id, retriever.corpus.passages[j].id, float(sims[i, j]))
+        for i in range(n)
+        for j in range(i + 1, n)
+        if sims[i, j] > 0.95
+    ]
+    assert pairs == []
