@@ -50,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from reflect_bot.settings import load_settings
+
+        # Folders named in settings.yaml come first, then --knowledge on the command line.
+        args.knowledge = [*load_settings().knowledge_dirs, *args.knowledge]
         if args.command is None:
             from reflect_bot.tui.app import run_app
 

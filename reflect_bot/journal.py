@@ -1,0 +1,597 @@
+"""The journal: a local, redacted store of reflections, and its Markdown export.
+
+Reflections are criminal-offence and health data about third parties, so the rule here is
+simple: raw text lives only in memory. Saving is two steps so the app can show exactly what
+will be stored: `Journal.prepare(draft)` redacts every free-text field (nothing is written)
+and `Journal.save(prepared)` writes that redacted copy and nothing else.
+
+Storage is one SQLite file, 0600 in a 0700 directory (WAL, synchronous=FULL, and
+secure_delete, so deleted words are overwritten rather than left in free pages). Each
+entry's content is one JSON document; with a passphrase it is sealed with AES-GCM under a
+key derived by scrypt, and only the entry's date stays readable (so retention and purge
+never decrypt anything). The journal becomes encrypted only when asked (`Journal.encrypt`,
+`reflect-bot journal encrypt`); from then on it always needs the passphrase. The schema
+version is SQLite's user_version; `MIGRATIONS` upgrade it in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reflect_bot.config import data_dir, private_dir
+from reflect_bot.errors import JournalError
+from reflect_bot.redact import Redaction, redact, user_names
+
+JOURNAL_FILE = "journal.db"
+KINDS = ("conversation", "reflection")
+
+# One tuple of statements per step: MIGRATIONS[n] upgrades schema version n to n + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+        # AUTOINCREMENT: a deleted entry's number is never reused, so an old export that
+        # says "entry 12" can never point at someone else's reflection later.
+        "CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " created TEXT NOT NULL, body BLOB NOT NULL)",
+    ),
+    # Listing (newest first) and retention both go by date.
+    ("CREATE INDEX entries_created ON entries (created)",),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# scrypt at n=2**15, r=8 costs 32 MiB and about a tenth of a second: cheap once per
+# start, dear for anyone guessing passphrases. Stored with the salt so it can change.
+_KDF_DEFAULTS = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
+_CHECK = b"reflect-bot journal key check"
+MIN_PASSPHRASE = 8
+
+_ROLE_LABELS = {"practitioner": "You", "reply": "Reply"}
+_MODEL_LABELS = {"gibbs": "Gibbs", "driscoll": "Driscoll", "kolb": "Kolb", "schon": "Schön"}
+
+
+def default_path() -> Path:
+    return data_dir() / JOURNAL_FILE
+
+
+@dataclass
+class Draft:
+    """An entry as the practitioner wrote it: raw text, held in memory only, never stored.
+
+    `turns` are (role, text) pairs; role is "practitioner", "reply", or a stage name of a
+    guided reflection. `created` defaults to the moment the entry is saved.
+    """
+
+    kind: str
+    turns: list[tuple[str, str]]
+    model: str | None = None
+    stages: list[str] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Exactly what `save` will store: every free-text field already redacted.
+
+    Each Redaction carries its spans so a preview can highlight what was replaced. To
+    redact more, call `Journal.prepare` again with more `extra_names`.
+    """
+
+    kind: str
+    model: str | None
+    stages: tuple[str, ...]
+    turns: tuple[tuple[str, Redaction], ...]
+    cited: tuple[str, ...]
+    tags: tuple[Redaction, ...]
+    created: datetime | None = None
+
+    @property
+    def redaction_count(self) -> int:
+        return sum(len(r.spans) for _, r in self.turns) + sum(len(t.spans) for t in self.tags)
+
+    def _record(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "model": self.model,
+            "stages": list(self.stages),
+            "turns": [[role, r.text] for role, r in self.turns],
+            "cited": list(self.cited),
+            "tags": [t.text for t in self.tags],
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored entry, as redacted when it was saved."""
+
+    id: int
+    created: datetime
+    kind: str
+    model: str | None
+    stages: tuple[str, ...]
+    turns: tuple[tuple[str, str], ...]
+    cited: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        """A line for lists: what kind of entry, and the practitioner's first words."""
+        words = next((t for r, t in self.turns if r == "practitioner"), "")
+        if not words and self.turns:
+            words = self.turns[0][1]
+        words = " ".join(words.split())
+        return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == "reflection":
+            model = _MODEL_LABELS.get(self.model or "", self.model or "")
+            return f"Guided reflection ({model})" if model else "Guided reflection"
+        return "Conversation"
+
+    def matches(self, search: str) -> bool:
+        needle = search.casefold()
+        haystack = [self.kind_label, *self.tags, *self.stages, *(t for _, t in self.turns)]
+        return any(needle in h.casefold() for h in haystack)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created": self.created.isoformat(),
+            "kind": self.kind,
+            "model": self.model,
+            "stages": list(self.stages),
+            "turns": [{"role": r, "text": t} for r, t in self.turns],
+            "cited": list(self.cited),
+            "tags": list(self.tags),
+        }
+
+
+class Journal:
+    """The practitioner's journal file. Safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path | None = None, passphrase: str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self._lock = threading.RLock()
+        self._conn = _connect(self.path)
+        try:
+            self._cipher = _unlock(self._conn, self.path, passphrase)
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            _migrate(self._conn)
+            _tighten(self.path)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise _damaged(self.path, exc) from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @staticmethod
+    def prepare(draft: Draft, extra_names: Iterable[str] = ()) -> Prepared:
+        """Redact a draft for preview and saving; writes nothing and needs no open journal.
+
+        Everything that will be stored goes through `redact()` with the user's own list of
+        names plus `extra_names` (words marked in the preview). The words and tags are
+        redacted as one text, so a name recognised in one turn is caught in every other
+        and keeps one placeholder number throughout the entry.
+        """
+        if draft.kind not in KINDS:
+            raise JournalError(f"entry kind must be one of {', '.join(KINDS)}, not {draft.kind!r}")
+        if not any(text.strip() for _, text in draft.turns):
+            raise JournalError("there is nothing to save yet: the entry has no words in it")
+        names = [*user_names(), *(n for n in extra_names if n.strip())]
+        tags = [t for t in draft.tags if t.strip()]
+        fields = _redact_together([text for _, text in draft.turns] + tags, names)
+
+        def label(value: str) -> str:  # from the app, not the practitioner, but still checked
+            return redact(value, names).text
+
+        return Prepared(
+            kind=draft.kind,
+            model=label(draft.model) if draft.model else None,
+            stages=tuple(label(s) for s in draft.stages),
+            turns=tuple(
+                (label(role), r)
+                for (role, _), r in zip(draft.turns, fields[: len(draft.turns)], strict=True)
+            ),
+            cited=tuple(label(c) for c in draft.cited),
+            tags=tuple(fields[len(draft.turns) :]),
+            created=draft.created,
+        )
+
+    def save(self, prepared: Prepared) -> int:
+        """Store a prepared entry exactly as previewed, in one transaction; return its number.
+
+        As a last guard the stored words are redacted once more (redaction is idempotent):
+        if that finds anything, the entry did not come from `prepare` or the user's list of
+        names changed since, and nothing is written.
+        """
+        if not isinstance(prepared, Prepared):
+            raise TypeError("Journal.save takes what Journal.prepare returned")
+        record = prepared._record()
+        names = user_names()
+        texts = [text for _, text in record["turns"]] + record["tags"]
+        labels = [prepared.model or "", *prepared.stages, *prepared.cited]
+        labels += [role for role, _ in record["turns"]]
+        if any(r.spans for r in _redact_together(texts, names)) or any(
+            redact(label, names).spans for label in labels
+        ):
+            raise JournalError("the entry changed after its preview; prepare it again to save it")
+        created = _iso(prepared.created or datetime.now(UTC))
+        body = self._seal(_dump(record), created)
+        with self._write() as conn:
+            cur = conn.execute("INSERT INTO entries (created, body) VALUES (?, ?)", (created, body))
+            entry_id = int(cur.lastrowid or 0)
+        _tighten(self.path)
+        return entry_id
+
+    def delete(self, entry_id: int) -> None:
+        """Delete one entry; its words are overwritten on disk, not just unlinked."""
+        with self._write() as conn:
+            if conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount == 0:
+                raise JournalError(f"there is no journal entry {entry_id}")
+        self._scrub()
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete every entry older than `older_than_days` days; return how many went."""
+        if isinstance(older_than_days, bool) or older_than_days < 1:
+            raise JournalError(f"purge needs 1 or more days, not {older_than_days!r}")
+        cutoff = _iso(datetime.now(UTC) - timedelta(days=older_than_days))
+        with self._write() as conn:
+            gone = conn.execute("DELETE FROM entries WHERE created < ?", (cutoff,)).rowcount
+        if gone:
+            self._scrub()
+        return gone
+
+    def apply_retention(self, retention_days: int | None) -> int:
+        """The retention setting, applied at start: purge if set, else keep everything."""
+        return self.purge(retention_days) if retention_days else 0
+
+    def encrypt(self, passphrase: str) -> None:
+        """Protect the journal with a passphrase: every entry is sealed in one transaction,
+        then the file is rebuilt so no earlier unsealed copy stays on disk."""
+        if self._cipher is not None:
+            raise JournalError(f"{self.path}: the journal is already encrypted")
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise JournalError(f"choose a passphrase of at least {MIN_PASSPHRASE} characters")
+        params = {**_KDF_DEFAULTS, "salt": os.urandom(16).hex()}
+        cipher = _Cipher(passphrase, params)
+        with self._write() as conn:
+            rows = conn.execute("SELECT id, created, body FROM entries").fetchall()
+            for entry_id, created, body in rows:
+                sealed = cipher.seal(bytes(body), created.encode())
+                conn.execute("UPDATE entries SET body = ? WHERE id = ?", (sealed, entry_id))
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("kdf", _dump(params)), ("check", cipher.seal(_CHECK, b"check"))],
+            )
+        self._cipher = cipher
+        with self._lock:
+            self._conn.execute("VACUUM")
+        self._scrub()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def encrypted(self) -> bool:
+        return self._cipher is not None
+
+    def list(self, search: str | None = None) -> list[Entry]:
+        """Every entry, newest first; `search` keeps those whose words or tags contain it."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, created, body FROM entries ORDER BY created DESC, id DESC"
+            ).fetchall()
+        entries = [self._entry(*row) for row in rows]
+        if search and search.strip():
+            entries = [e for e in entries if e.matches(search.strip())]
+        return entries
+
+    def get(self, entry_id: int) -> Entry:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, created, body FROM entries WHERE id = ?", (entry_id,)
+            ).fetchone()
+        if row is None:
+            raise JournalError(f"there is no journal entry {entry_id}")
+        return self._entry(*row)
+
+    def export_markdown(self, ids: Sequence[int] | None = None) -> str:
+        """Markdown for supervision or a CPD record: the given entries, or all, oldest first."""
+        if ids is None:
+            entries = list(reversed(self.list()))
+        else:
+            entries = [self.get(i) for i in ids]
+        return export_markdown(entries)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._conn, self._lock)
+
+    def _seal(self, data: bytes, created: str) -> bytes:
+        return self._cipher.seal(data, created.encode()) if self._cipher else data
+
+    def _entry(self, entry_id: int, created: str, body: bytes) -> Entry:
+        data = bytes(body)
+        try:
+            if self._cipher is not None:
+                data = self._cipher.open(data, created.encode())
+            record = json.loads(data.decode("utf-8"))
+            return Entry(
+                id=entry_id,
+                created=datetime.fromisoformat(created),
+                kind=record["kind"],
+                model=record["model"],
+                stages=tuple(record["stages"]),
+                turns=tuple((role, text) for role, text in record["turns"]),
+                cited=tuple(record["cited"]),
+                tags=tuple(record["tags"]),
+            )
+        except Exception as exc:  # InvalidTag, bad JSON, a missing field: all one story
+            raise JournalError(
+                f"{self.path}: entry {entry_id} cannot be read ({exc.__class__.__name__})"
+            ) from None
+
+    def _scrub(self) -> None:
+        """Empty the write-ahead log so deleted words do not linger in it."""
+        with self._lock:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class _Transaction:
+    """`with journal._write() as conn:` one IMMEDIATE transaction under the lock."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn, self._lock = conn, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self._lock.release()
+            raise JournalError(f"the journal cannot be written just now ({exc})") from None
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+class _Cipher:
+    """AES-256-GCM under a scrypt key; every sealed value is nonce (12 bytes) + ciphertext."""
+
+    def __init__(self, passphrase: str, params: dict[str, Any]) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+        kdf = Scrypt(
+            salt=bytes.fromhex(params["salt"]),
+            length=32,
+            n=params["n"],
+            r=params["r"],
+            p=params["p"],
+        )
+        self._aead = AESGCM(kdf.derive(passphrase.encode("utf-8")))
+
+    def seal(self, data: bytes, aad: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, aad)
+
+    def open(self, sealed: bytes, aad: bytes) -> bytes:
+        return self._aead.decrypt(sealed[:12], sealed[12:], aad)
+
+
+def is_encrypted(path: Path | None = None) -> bool:
+    """Whether the journal needs a passphrase, read without changing anything.
+
+    The app and the CLI ask this first, so they only prompt when they must.
+    """
+    path = Path(path) if path is not None else default_path()
+    if not path.exists():
+        return False
+    try:
+        # Not mode=ro: a read-only connection leaves empty -wal/-shm files behind.
+        conn = sqlite3.connect(path)
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 1:
+                return False
+            return conn.execute("SELECT 1 FROM meta WHERE key = 'kdf'").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+
+
+def export_markdown(entries: Sequence[Entry]) -> str:
+    """The export document: a short header, then each entry as it was stored."""
+    lines = [
+        "# Reflection journal",
+        "",
+        f"Exported from reflect-bot on {datetime.now().astimezone():%d %B %Y}. Names and other "
+        "details that could identify someone were replaced with placeholders before saving.",
+        "",
+    ]
+    for entry in entries:
+        lines += [entry_markdown(entry), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def entry_markdown(entry: Entry) -> str:
+    """One entry as Markdown: heading, details, then each turn under its speaker or stage."""
+    when = entry.created.astimezone()
+    lines = [f"## Entry {entry.id}: {entry.kind_label}, {when:%d %B %Y, %H:%M}", ""]
+    if entry.tags:
+        lines += [f"Tags: {', '.join(entry.tags)}", ""]
+    for role, text in entry.turns:
+        label = _ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
+        lines += [f"**{label}**", "", text.strip(), ""]
+    if entry.cited:
+        lines += ["Sources: " + ", ".join(entry.cited), ""]
+    return "\n".join(lines).rstrip()
+
+
+# Between fields when they are redacted together. redact() treats \x1e as a line break and
+# never lets a span cross one, so the fields come back apart, each with its own spans.
+_SEPARATOR = "\n\n\x1e\n\n"
+
+
+def _redact_together(texts: Sequence[str], names: Sequence[str]) -> list[Redaction]:
+    texts = [t.replace("\x1e", " ") for t in texts]
+    whole = redact(_SEPARATOR.join(texts), names)
+    parts = whole.text.split(_SEPARATOR)
+    if len(parts) != len(texts):  # cannot happen while redact() keeps line breaks
+        raise JournalError("redaction merged two parts of the entry; nothing was saved")
+    out, start = [], 0
+    for text, part in zip(texts, parts, strict=True):
+        end = start + len(text)
+        spans = tuple(
+            dataclasses.replace(s, start=s.start - start, end=s.end - start)
+            for s in whole.spans
+            if start <= s.start < end
+        )
+        out.append(Redaction(part, spans))
+        start = end + len(_SEPARATOR)
+    return out
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the file with 0600 before SQLite touches it, so SQLite's
+    -wal and -shm files, which copy the database's permissions, are private from birth."""
+    try:
+        private_dir(path.parent)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        path.chmod(0o600)
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    try:
+        for pragma in ("synchronous = FULL", "secure_delete = ON", "temp_store = MEMORY"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _damaged(path, exc) from None
+    return conn
+
+
+def _unlock(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> _Cipher | None:
+    """Check the file is ours and whole, and the passphrase right, before writing anything."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise JournalError(
+            f"{path}: written by a newer reflect-bot (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}); update reflect-bot to open it"
+        )
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise sqlite3.DatabaseError(f"quick_check: {check}")
+    meta = dict(conn.execute("SELECT key, value FROM meta")) if version >= 1 else {}
+    if "kdf" not in meta:
+        if passphrase is not None:
+            raise JournalError(
+                f"{path}: this journal is not encrypted, so it takes no passphrase "
+                "(`reflect-bot journal encrypt` adds one)"
+            )
+        return None
+    if not passphrase:
+        raise JournalError(f"{path}: the journal is encrypted: its passphrase is needed")
+    cipher = _Cipher(passphrase, json.loads(meta["kdf"]))
+    try:
+        if cipher.open(bytes(meta["check"]), b"check") == _CHECK:
+            return cipher
+    except Exception:  # cryptography's InvalidTag: the key is wrong
+        pass
+    raise JournalError(f"{path}: that passphrase does not open this journal; nothing was changed")
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Upgrade in place, one step per transaction; another process may race us, so each
+    step re-reads the version under the write lock."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _damaged(path: Path, exc: sqlite3.DatabaseError) -> JournalError:
+    """A file SQLite cannot read, or finds damaged: keep it aside (never delete it)."""
+    if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full: not damage
+        return JournalError(f"{path}: cannot be used just now ({exc})")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        path.rename(kept)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(kept.with_name(kept.name + suffix))
+    except OSError as err:
+        return JournalError(
+            f"{path}: the journal file is damaged ({exc}) and could not be moved aside "
+            f"({err.strerror or err}); it has not been changed"
+        )
+    return JournalError(
+        f"{path}: the journal file is damaged ({exc}); it was kept as {kept.name} and a new, "
+        "empty journal will start next time"
+    )
+
+
+def _tighten(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            path.with_name(path.name + suffix).chmod(0o600)
+        except FileNotFoundError:
+            pass
+
+
+def _iso(moment: datetime) -> str:
+    """UTC, to the second, so stored dates sort as text and compare with a cutoff."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _dump(value: object) -> bytes:
+    # ensure_ascii=False: stored bytes are the text itself, so a byte scan for a name is honest.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

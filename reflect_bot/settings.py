@@ -1,0 +1,136 @@
+"""The practitioner's settings: a small YAML file in the user's config dir.
+
+Kept apart from the journal on purpose: settings say how the app looks and behaves, never
+what anyone wrote, so they are safe to read before a passphrase is typed. Whether the journal
+is encrypted is recorded in the journal itself (see `reflect_bot.journal.is_encrypted`), so
+the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reflect_bot.config import config_dir, private_dir
+from reflect_bot.errors import ReflectBotError
+
+SETTINGS_FILE = "settings.yaml"
+# The app registers "reflect-high-contrast" itself; the other two are Textual's own.
+THEMES = ("textual-dark", "textual-light", "reflect-high-contrast")
+REFLECTIVE_MODELS = ("gibbs", "driscoll", "kolb", "schon")
+
+
+class SettingsError(ReflectBotError):
+    """settings.yaml cannot be read or holds a value the app cannot use."""
+
+
+@dataclass
+class Settings:
+    """What the practitioner chose. Defaults are what a fresh install uses."""
+
+    theme: str = "textual-dark"
+    reflective_model: str = "gibbs"
+    # Journal entries older than this many days are deleted when the app or a journal
+    # command starts; None keeps them until the practitioner deletes them.
+    retention_days: int | None = None
+    knowledge_dirs: list[str] = field(default_factory=list)
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings; a missing file means the defaults, a bad one is a one-line error."""
+    path = path or settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot be read ({_reason(exc)})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise SettingsError(f"{path}{line}: invalid YAML ({problem})") from None
+    if raw is None:
+        return Settings()
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: expected a mapping of setting names to values")
+    return _from_mapping(raw, path)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (a crash leaves the old file or the new, never half)."""
+    path = path or settings_path()
+    _from_mapping(dataclasses.asdict(settings), path)  # never write what we could not read
+    private_dir(path.parent)
+    text = yaml.safe_dump(dataclasses.asdict(settings), sort_keys=False, allow_unicode=True)
+    try:
+        write_private_file(path, text)
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be written ({_reason(exc)})") from None
+    return path
+
+
+def _from_mapping(raw: dict[Any, Any], path: Path) -> Settings:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    for key in raw:
+        if key not in known:
+            raise SettingsError(
+                f"{path}: field {key!r}: unknown setting (known: {', '.join(sorted(known))})"
+            )
+    values = dataclasses.asdict(Settings())
+    values.update(raw)
+
+    def bad(name: str, expected: str) -> SettingsError:
+        return SettingsError(f"{path}: field {name!r}: {expected}, not {values[name]!r}")
+
+    if values["theme"] not in THEMES:
+        raise bad("theme", f"must be one of {', '.join(THEMES)}")
+    if values["reflective_model"] not in REFLECTIVE_MODELS:
+        raise bad("reflective_model", f"must be one of {', '.join(REFLECTIVE_MODELS)}")
+    days = values["retention_days"]
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        raise bad("retention_days", "must be a whole number of days (1 or more) or null")
+    dirs = values["knowledge_dirs"]
+    if not isinstance(dirs, list) or not all(isinstance(d, str) and d.strip() for d in dirs):
+        raise bad("knowledge_dirs", "must be a list of folder paths")
+    return Settings(**values)
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable by the user alone (0600), atomically.
+
+    The text goes to a private temporary file beside `path` and is renamed over it, so a
+    crash leaves the old file or the new one, never half of either; the journal's exports
+    use this too. Raises OSError (callers turn it into a one-line error).
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or exc.__class__.__name__
