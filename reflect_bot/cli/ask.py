@@ -1,0 +1,267 @@
+"""`reflect-bot ask` (one reply to one message) and `reflect-bot reflect` (a guided
+reflection in the plain terminal).
+
+Thin shells over reflect_bot.compose and reflect_bot.guided. The safety check runs before
+the model is loaded, so a crisis banner is printed at once and never waits for it.
+In `reflect`, the conversation goes to stderr and the Markdown summary to stdout, so
+`reflect-bot reflect > reflection.md` keeps only the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from reflect_bot import safety
+from reflect_bot.errors import UsageError
+from reflect_bot.prompts import Prompts, default_prompts
+
+if TYPE_CHECKING:
+    from reflect_bot.compose import Focus, Reply, RetrievalComposer, Turn
+    from reflect_bot.prompts import Stage
+
+MODELS = ("gibbs", "driscoll", "kolb", "schon")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    ask = subparsers.add_parser(
+        "ask",
+        help="one reply to one message: guidance with sources and questions",
+        description=(
+            "Reply to one message (a new conversation): an acknowledgement, short points "
+            "from the guidance with their sources, and questions to reflect on."
+        ),
+    )
+    ask.add_argument(
+        "text",
+        metavar="TEXT",
+        help='what happened or how you feel; "-" reads one message per line from stdin '
+        "and prints one JSON object per line",
+    )
+    ask.add_argument("--json", action="store_true", help="print the reply as a JSON object")
+    ask.set_defaults(func=run_ask)
+
+    reflect = subparsers.add_parser(
+        "reflect",
+        help="a guided reflection, stage by stage, ending in a Markdown summary",
+        description=(
+            "Walk through a reflective model one stage at a time. Type 'back' or 'skip' "
+            "at any stage, or 'finish' to stop. The summary is printed on stdout."
+        ),
+    )
+    reflect.add_argument(
+        "--model",
+        choices=MODELS,
+        default=None,
+        help="the reflective model (default: your setting, or gibbs)",
+    )
+    reflect.add_argument("--out", metavar="FILE", help="write the summary to FILE instead")
+    reflect.add_argument(
+        "--save", action="store_true", help="also save the reflection, redacted, in your journal"
+    )
+    reflect.set_defaults(func=run_reflect)
+
+
+# --- ask ------------------------------------------------------------------------------------
+
+
+def _open_composer(knowledge: Sequence[str]) -> RetrievalComposer:
+    from reflect_bot.compose import RetrievalComposer
+    from reflect_bot.retrieval import Retriever
+
+    return RetrievalComposer(Retriever.open(knowledge), default_prompts())
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    prompts = default_prompts()  # validated before anything slow happens
+    if args.text == "-":
+        composer = _open_composer(args.knowledge)
+        for line in sys.stdin:
+            reply = composer.compose(line.rstrip("\r\n"))
+            print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+        return 0
+    check = safety.check(args.text)
+    banner_shown = False
+    if check.crisis and check.kind and not args.json:
+        print(safety.crisis_banner(check.kind, prompts.safety, markdown=False) + "\n", flush=True)
+        banner_shown = True
+    reply = _open_composer(args.knowledge).compose(args.text)
+    if args.json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(reply.to_text(banner=not banner_shown), end="")
+    return 0
+
+
+# --- reflect --------------------------------------------------------------------------------
+
+
+class BackgroundComposer:
+    """Loads the model in a thread while the practitioner types their first answer, and
+    waits for it only when guidance is first needed."""
+
+    def __init__(self, load: Callable[[], RetrievalComposer], prompts: Prompts) -> None:
+        self.prompts = prompts
+        self._composer: RetrievalComposer | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(load,), daemon=True)
+        self._thread.start()
+
+    def _load(self, load: Callable[[], RetrievalComposer]) -> None:
+        try:
+            self._composer = load()
+        except BaseException as exc:  # re-raised in the main thread when it is needed
+            self._error = exc
+
+    def _ready(self) -> RetrievalComposer:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._composer is not None
+        return self._composer
+
+    def compose(
+        self, message: str, history: Sequence[Turn] = (), *, focus: Focus | None = None
+    ) -> Reply:
+        return self._ready().compose(message, history, focus=focus)
+
+    def stage_questions(
+        self, stage: Stage, said: Sequence[str] = (), k: int = 3
+    ) -> tuple[str, ...]:
+        return self._ready().stage_questions(stage, said, k)
+
+
+def _read_answer(stdin: TextIO, err: TextIO, commands: set[str]) -> str | None:
+    """Lines up to an empty line (a command word alone needs no empty line after it);
+    None at the end of input with nothing typed."""
+    lines: list[str] = []
+    while True:
+        err.write("> " if not lines else "  ")
+        err.flush()
+        line = stdin.readline()
+        if not line:
+            if not lines:
+                err.write("\n")
+            return "\n".join(lines) if lines else None
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            if lines:
+                return "\n".join(lines)
+            continue
+        lines.append(line)
+        if len(lines) == 1 and line.strip().lower().strip(".!") in commands:
+            return line
+
+
+def _model_id(args: argparse.Namespace) -> str:
+    if args.model:
+        return args.model
+    try:
+        from reflect_bot.settings import load_settings
+
+        return load_settings().reflective_model
+    except ImportError:
+        return "gibbs"
+
+
+def run_reflect(args: argparse.Namespace) -> int:
+    from reflect_bot.guided import GuidedReflection
+
+    prompts = default_prompts()
+    model = prompts.model(_model_id(args))
+    wording = prompts.replies.guided
+    if args.out and Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out}: is a folder; give a file name")
+    commands = {w for words in wording.commands.values() for w in words}
+    composer = BackgroundComposer(lambda: _open_composer(args.knowledge), prompts)
+    reflection = GuidedReflection(model, composer, prompts)
+    err = sys.stderr
+    print(wording.intro.format(model=model.name), file=err)
+    print(wording.how_to + "\n", file=err)
+    while not reflection.done:
+        prompt = reflection.prompt()
+        print(f"\n{prompt.heading}\n{prompt.purpose}", file=err)
+        for question in prompt.questions:
+            print(f"  - {question}", file=err)
+        if prompt.previous_answer:
+            print("\n" + "\n".join(f"  | {line}" for line in prompt.previous_answer.splitlines()),
+                  file=err)
+        text = _read_answer(sys.stdin, err, commands)
+        if text is None:
+            reflection.finish()
+            break
+        command = reflection.command(text)
+        if command == "back":
+            if reflection.back():
+                print(wording.went_back.format(name=reflection.stage.name), file=err)
+            else:
+                print(wording.nothing_to_go_back_to, file=err)
+            continue
+        if command == "skip":
+            print(wording.skipped.format(name=prompt.stage.name), file=err)
+            reflection.skip()
+            continue
+        if command == "finish":
+            reflection.finish()
+            break
+        check = safety.check(text)
+        if check.crisis and check.kind:  # at once: never wait for the model
+            print("\n" + safety.crisis_banner(check.kind, prompts.safety, markdown=False), file=err)
+        reply = reflection.answer(text)
+        body = reply.to_text(banner=False).strip()
+        if body:
+            print("\n" + body, file=err)
+    print("\n" + wording.finished + "\n", file=err)
+    summary = reflection.summary_markdown()
+    if args.out:
+        _write_private(Path(args.out), summary)
+        print(f"Summary written to {args.out}", file=err)
+    else:
+        sys.stdout.write(summary)
+    if args.save:
+        _save(reflection, model.id, err)
+    return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` readable by the user alone: a reflection holds sensitive words."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write ({exc.strerror})") from None
+
+
+def _save(reflection, model_id: str, err: TextIO) -> None:
+    """Store the reflection in the journal (redacted there before anything is written)."""
+    try:
+        from reflect_bot import journal
+    except ImportError:
+        print("The journal is not available in this version; nothing was saved.", file=err)
+        return
+    turns = reflection.journal_turns()
+    if not turns:
+        print("There was nothing to save: no stage was answered.", file=err)
+        return
+    draft = journal.Draft(
+        kind="reflection",
+        turns=turns,
+        model=model_id,
+        stages=[a.stage.name for a in reflection.answers if a.text],
+        cited=[c.passage.id for c in reflection.cited()],
+    )
+    prepared = journal.Journal.prepare(draft)
+    try:
+        from reflect_bot.cli.journal import _open as open_journal
+    except ImportError:  # pragma: no cover - the journal CLI ships with the journal
+        open_journal = journal.Journal
+    with open_journal() as store:
+        number = store.save(prepared)
+    print(f"Saved to your journal as entry {number}.", file=err)

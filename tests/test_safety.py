@@ -1,0 +1,127 @@
+"""Crisis detection: every phrasing in tests/safety_cases.yaml, precision and recall over the
+whole set, the banner's wording, and that none of it needs the model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reflect_bot import safety
+from reflect_bot.prompts import load_prompts
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+CASES = yaml.safe_load((TESTS_DIR / "safety_cases.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_case_sets_are_big_enough():
+    assert len(CASES["crisis"]) >= 25
+    assert len(CASES["not_crisis"]) >= 25
+
+
+@pytest.mark.parametrize("text", CASES["crisis"])
+def test_crisis_phrasings_lead_with_the_routes(text):
+    result = safety.check(text)
+    assert result.crisis, text
+    assert result.kind in {"self", "danger"}
+
+
+@pytest.mark.parametrize("text", CASES["not_crisis"])
+def test_look_alikes_do_not_trigger(text):
+    assert not safety.check(text).crisis, safety.check(text).matched
+
+
+def test_precision_and_recall(capsys):
+    tp = sum(safety.is_crisis(t) for t in CASES["crisis"])
+    fp = sum(safety.is_crisis(t) for t in CASES["not_crisis"])
+    recall = tp / len(CASES["crisis"])
+    precision = tp / ((tp + fp) or 1)
+    with capsys.disabled():
+        print(
+            f"\nsafety: {len(CASES['crisis'])} crisis, {len(CASES['not_crisis'])} look-alikes; "
+            f"precision {precision:.3f}, recall {recall:.3f}"
+        )
+    assert precision == 1.0 and recall == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He told me he wants to kill himself.",
+        "She said \"I want to die\" and then walked out.",
+        "I'm worried he's suicidal but he won't talk to the mental health team.",
+        "We talked about his suicide risk and I made a safeguarding referral.",
+    ],
+)
+def test_someone_elses_risk_is_safeguarding_not_crisis(text):
+    result = safety.check(text)
+    assert not result.crisis and result.client_risk
+
+
+def test_the_practitioners_own_words_are_not_client_risk():
+    assert not safety.check("I'm not suicidal, just really tired of this caseload.").client_risk
+    assert not safety.check("He kicked off and I felt scared.").client_risk
+
+
+def test_immediate_danger_gets_the_danger_banner():
+    assert safety.check("He's in reception right now with a knife.").kind == "danger"
+    assert safety.check("I can't go on like this.").kind == "self"
+
+
+@pytest.mark.parametrize(
+    ("text", "start_word", "owner"),
+    [
+        ("He was furious and I was scared", "furious", "other"),
+        ("He was furious and I was scared", "scared", "self"),
+        ("Absolutely exhausted tonight", "exhausted", "self"),
+        ("Dan said he felt let down", "felt", "other"),
+        ("My client is frightened of the hostel", "frightened", "other"),
+    ],
+)
+def test_who_a_phrase_is_about(text, start_word, owner):
+    analysed = safety.analyse(text)
+    assert analysed.owner(analysed.text.index(start_word)) == owner
+
+
+def test_negation_is_seen():
+    analysed = safety.analyse("I'm not angry, just tired")
+    assert analysed.negated(analysed.text.index("angry"))
+    assert not analysed.negated(analysed.text.index("tired"))
+
+
+def test_banner_lists_every_route_calmly_and_999_first_for_danger():
+    wording = load_prompts().safety
+    for kind in ("self", "danger"):
+        banner = safety.crisis_banner(kind, wording, markdown=False)
+        for needed in ("999", "116 123", "85258", "111", "Employee Assistance Programme",
+                       "manager"):
+            assert needed in banner, needed
+        assert "!" not in banner  # calm words
+    danger = safety.crisis_banner("danger", wording, markdown=False)
+    assert danger.index("999") < danger.index("116 123")
+    assert safety.crisis_banner("self", wording).startswith("**")  # Markdown for the app
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_an_answer_and_the_same_one_twice(text):
+    first = safety.check(text)
+    assert first == safety.check(text)
+    assert isinstance(first.crisis, bool)
+
+
+def test_safety_never_loads_the_model():
+    code = (
+        "import sys; from reflect_bot import safety, prompts, compose;"
+        "safety.check('I want to die'); prompts.load_prompts();"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'faiss') if m in sys.modules];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
