@@ -151,8 +151,6 @@ def corpus_files(dirs: Iterable[Path]) -> list[Path]:
             if path.name.startswith((".", "_")) or path.stem.lower() == "readme":
                 continue
             if path.suffix.lower() in YAML_SUFFIXES | TEXT_SUFFIXES and path.is_file():
-                if path.stem == "glossary":
-                    continue
                 files.append(path)
     return files
 

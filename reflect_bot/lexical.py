@@ -1,5 +1,4 @@
-"""Lexical matching: one tokenizer for documents and queries, BM25 (bm25s), and the
-glossary that maps everyday words to the terms the guidance uses."""
+"""Lexical matching: one tokenizer for documents and queries, and BM25 (bm25s)."""
 
 from __future__ import annotations
 
@@ -9,14 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import yaml
-
-from reflect_bot import config
-from reflect_bot.errors import CorpusError
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 DATA_DIR = Path(__file__).resolve().parent / "data"
-GLOSSARY_FILE = "glossary.yaml"
 
 
 @functools.cache
@@ -44,37 +38,6 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Stemmed content tokens: the unit BM25 counts."""
     return _stemmer().stemWords(words(text))
-
-
-def load_glossary(dirs: Sequence[Path] | None = None) -> dict[str, tuple[str, ...]]:
-    """Everyday word or phrase -> guidance terms, from glossary.yaml in the knowledge folders."""
-    glossary: dict[str, tuple[str, ...]] = {}
-    for d in dirs if dirs is not None else [config.KNOWLEDGE_DIR]:
-        path = d / GLOSSARY_FILE
-        if not path.is_file():
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise CorpusError(f"{path}{line}: invalid YAML") from None
-        if not isinstance(data, dict) or not isinstance(data.get("terms"), dict):
-            raise CorpusError(f"{path}: expected a mapping 'terms' of word -> [guidance terms]")
-        for key, value in data["terms"].items():
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise CorpusError(f"{path}: term {key!r}: expected a list of guidance terms")
-            glossary[str(key).lower()] = tuple(value)
-    return glossary
-
-
-def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> str:
-    """Append the guidance terms for every glossary word or phrase found in `text`."""
-    if not glossary:
-        return text
-    lowered = " " + " ".join(_TOKEN.findall(text.lower().replace("\u2019", "'"))) + " "
-    extra = [" ".join(terms) for key, terms in glossary.items() if f" {key} " in lowered]
-    return text if not extra else f"{text} {' '.join(extra)}"
 
 
 class Lexical:

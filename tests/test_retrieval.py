@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from reflect_bot.errors import UsageError
 from reflect_bot.evaluation import evaluate, load_cases
 
-from .conftest import TESTS_DIR
+TESTS_DIR = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")

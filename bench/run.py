@@ -1,0 +1,184 @@
+"""`make bench`: start-up, build and query timings on this machine, printed as a table.
+
+Nothing here is asserted: the numbers go into the README. Run with `--quick` to skip the
+100k-passage synthetic corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ROWS: list[tuple[str, str, str]] = []
+
+
+def row(what: str, value: str, note: str = "") -> None:
+    ROWS.append((what, value, note))
+    print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
+
+
+def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(args)} failed")
+    return elapsed, usage.ru_maxrss
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) * 1000
+
+
+def bench_commands(env: dict[str, str]) -> None:
+    cli = str(BIN / "reflect-bot")
+    helps = [timed_run([cli, "--help"], env)[0] for _ in range(5)]
+    row(
+        "`reflect-bot --help` start",
+        f"{statistics.median(helps):.2f} s",
+        "median of 5; target < 0.5 s",
+    )
+    redacts = [timed_run([cli, "redact", "--help"], env)[0] for _ in range(3)]
+    row("`reflect-bot redact --help` start", f"{statistics.median(redacts):.2f} s", "median of 3")
+    build, rss_build = timed_run([cli, "index", "--rebuild"], env)
+    row(
+        "index build, shipped corpus (process)", f"{build:.1f} s", "import + model load + embed all"
+    )
+    starts, rss = [], 0
+    for _ in range(3):
+        elapsed, peak = timed_run([cli, "search", "I froze when he shouted at me", "--json"], env)
+        starts.append(elapsed)
+        rss = max(rss, peak)
+    row(
+        "cached start to first result (`search`)",
+        f"{statistics.median(starts):.2f} s",
+        "median of 3; process start to printed JSON",
+    )
+    row(
+        "peak RSS, `search`",
+        f"{rss / 1024:.0f} MiB",
+        f"(`index --rebuild`: {rss_build / 1024:.0f} MiB)",
+    )
+
+
+def bench_warm_queries() -> None:
+    from reflect_bot.evaluation import load_cases
+    from reflect_bot.retrieval import Retriever
+
+    retriever = Retriever.open()
+    cases = [c.query for c in load_cases(ROOT / "tests" / "retrieval_cases.yaml")]
+    queries = (cases + [p.title for p in retriever.corpus.passages])[:300]
+    while len(queries) < 200:
+        queries += queries
+    for q in queries[:10]:  # warm up
+        retriever.search(q, 5)
+    search_t, encode_t = [], []
+    for q in queries:
+        t = time.perf_counter()
+        retriever.embedder.encode([q])
+        encode_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        retriever.search(q, 5)
+        search_t.append(time.perf_counter() - t)
+    n = len(queries)
+    row(
+        f"warm `search()` p50 / p95 ({n} queries)",
+        f"{pct(search_t, 50):.1f} / {pct(search_t, 95):.1f} ms",
+    )
+    row(
+        f"bare `model.encode` p50 / p95 (same {n})",
+        f"{pct(encode_t, 50):.1f} / {pct(encode_t, 95):.1f} ms",
+    )
+    row(
+        "search p95 / encode p95", f"{pct(search_t, 95) / pct(encode_t, 95):.2f}x", "target <= 1.5x"
+    )
+    return retriever
+
+
+def bench_synthetic(retriever, sizes: list[int]) -> None:
+    from reflect_bot.corpus import Corpus, Passage, Source
+    from reflect_bot.index import from_vectors
+    from reflect_bot.retrieval import Retriever
+
+    rng = np.random.default_rng(7)
+    vocab = sorted({w for p in retriever.corpus.passages for w in p.text.lower().split()})
+    source = (Source("synthetic", "bench", "2026", "https://example.org"),)
+    queries = [p.title for p in retriever.corpus.passages][:100]
+    asks = 4
+    for n in sizes:
+        words = rng.choice(len(vocab), size=(n, 100))
+        passages = tuple(
+            Passage(
+                f"p{i}",
+                f"passage {i}",
+                " ".join(vocab[j] for j in words[i]),
+                tuple(f"ask {k}" for k in range(asks)),
+                "synthetic",
+                "Synthetic",
+                "bench",
+                source,
+            )
+            for i in range(n)
+        )
+        corpus = Corpus(passages=passages, topics={})
+        rows = np.concatenate([np.arange(n), np.repeat(np.arange(n), asks)]).astype(np.int32)
+        vectors = rng.standard_normal((len(rows), 384), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        start = time.perf_counter()
+        index = from_vectors(vectors, rows, {})
+        synthetic = Retriever(corpus, index, retriever.embedder)
+        build = time.perf_counter() - start
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            synthetic.search(q, 5)
+            times.append(time.perf_counter() - t)
+        row(
+            f"synthetic {n:,} passages ({len(rows):,} vectors)",
+            f"build {build:.1f} s, query p95 {pct(times, 95):.1f} ms",
+            "flat index; build excludes embedding; target p95 <= 60 ms at 100k",
+        )
+        del synthetic, index, vectors
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(
+            os.environ,
+            REFLECT_BOT_CACHE_DIR=tmp,
+            REFLECT_BOT_DATA_DIR=tmp,
+            REFLECT_BOT_CONFIG_DIR=tmp,
+        )
+        os.environ.update(env)
+        bench_commands(env)
+        retriever = bench_warm_queries()
+        bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])
+        tui = ROOT / "bench" / "tui_bench.py"
+        if tui.exists():
+            out = subprocess.run(
+                [sys.executable, str(tui)], env=env, capture_output=True, text=True, check=True
+            ).stdout
+            for line in out.splitlines():
+                what, _, value = line.partition("\t")
+                row(what, value)
+    print(f"\nreflect-bot benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
+    print("| measure | result | note |\n|---|---|---|")
+    for what, value, note in ROWS:
+        print(f"| {what} | {value} | {note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
