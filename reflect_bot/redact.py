@@ -952,9 +952,11 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
             last = extend(i, 3, initials=True, caps=caps_pair)
             if caps_pair and last == i:
                 continue  # a lone capitalised "JACK" in mixed text: too weak
-            if last > i and kind and not related:
-                # "Justice Research", "Grace Period": a word-like first name needs a
-                # listed surname after it ("Grace Okafor", "Will Smith").
+            if last > i and kind == "never" and not related:
+                # "May Day", "August Bank Holiday", "Kent Police": a month or place name
+                # needs a listed surname after it ("April Okafor"). A word-like name
+                # ("Jordan Reeves", "Will Smith") with any capitalised surname is a name:
+                # privacy favours recall over "Grace Period".
                 if not any(w.low in vocab.surnames for w in toks[i + 1 : last + 1]):
                     last = i
                     if kind == "never":
