@@ -67,7 +67,7 @@ FOLLOW_UP_FLOOR = 0.30
 REPEAT_MARGIN = 0.08
 SEARCH_K = 8
 CANDIDATE_PASSAGES = 4  # the best-ranked passages whose sentences may become points
-SCORE_SPREAD = 0.7  # a candidate's search score must be at least this share of the best's
+SCORE_SPREAD = 0.8  # a candidate's fused search score must be at least this share of the best's
 SPAN_SPREAD = 0.12  # a point must be nearly as close to the message as the best sentence
 MAX_POINTS = 3
 MMR_LAMBDA = 0.7  # points: 1.0 = most relevant sentences only; lower = more varied
