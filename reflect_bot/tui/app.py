@@ -1,0 +1,280 @@
+"""The Textual app: a thin shell over the reflect_bot core.
+
+The first frame paints at once; the corpus, the model and the index load in a thread
+worker started on mount (the heavy imports happen inside it). Screens watch
+`engine_state` and use `app.retriever` once it is "ready"; typing works meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import Theme
+
+from reflect_bot.errors import JournalError, ReflectBotError
+from reflect_bot.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from reflect_bot.compose import Composer
+    from reflect_bot.journal import Draft, Journal, Prepared
+
+HIGH_CONTRAST = Theme(
+    name="reflect-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ff9f00",
+    warning="#ffff00",
+    error="#ff5f5f",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    boost="#333333",
+    dark=True,
+)
+
+
+def lazy_screen(path: str) -> Callable[[], Screen]:
+    """A mode's screen, imported the first time the mode is opened (a faster first frame)."""
+
+    def make() -> Screen:
+        module, _, name = path.partition(":")
+        return getattr(importlib.import_module(module), name)()
+
+    return make
+
+
+class ReflectApp(App):
+    """reflect-bot: reflective support grounded in trauma-informed practice guidance."""
+
+    TITLE = "reflect-bot"
+    SUB_TITLE = "reflective practice, offline"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "reflect": lazy_screen("reflect_bot.tui.screens.reflect:ReflectScreen"),
+        "guided": lazy_screen("reflect_bot.tui.screens.guided:GuidedScreen"),
+        "browse": lazy_screen("reflect_bot.tui.screens.browser:BrowserScreen"),
+        "journal": lazy_screen("reflect_bot.tui.screens.journal:JournalScreen"),
+    }
+    DEFAULT_MODE = "reflect"
+    BINDINGS = [
+        # Priority: the text boxes bind F5/F6 themselves (select word/line), and the
+        # screen keys must work wherever the cursor is.
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("f2", "switch_mode('reflect')", "Reflect", id="mode-reflect", priority=True),
+        Binding("f3", "switch_mode('guided')", "Guided", id="mode-guided", priority=True),
+        Binding("f4", "switch_mode('browse')", "Guidance", id="mode-browse", priority=True),
+        Binding("f5", "switch_mode('journal')", "Journal", id="mode-journal", priority=True),
+        Binding("ctrl+t", "cycle_theme", "Theme", id="cycle-theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+    COMMAND_HELP = {
+        "help": ("Help", "What reflect-bot is for, the keys, where data lives, crisis routes"),
+        "mode-reflect": ("Reflect", "Talk through a session and get guidance"),
+        "mode-guided": ("Guided reflection", "Walk Gibbs, Driscoll, Kolb or Schön stage by stage"),
+        "mode-browse": ("Guidance browser", "Search and present the guidance (trainer mode)"),
+        "mode-journal": ("Journal", "Your saved, redacted reflections"),
+        "cycle-theme": ("Next theme", "Dark, light and high contrast"),
+    }
+
+    engine_state: reactive[str] = reactive("loading")  # loading | ready | failed
+
+    def __init__(
+        self,
+        knowledge: Sequence[str] = (),
+        settings: Settings | None = None,
+        *,
+        retriever: object | None = None,
+        composer: Composer | None = None,
+    ) -> None:
+        """`retriever` (already open) skips loading; `composer` replaces the retrieval
+        composer (tests use a fixed one; a local generative model could go here)."""
+        super().__init__()
+        self.settings = settings or Settings()
+        self.knowledge = list(knowledge)  # the CLI has already added settings.knowledge_dirs
+        self.retriever = retriever
+        self.engine_error = ""
+        self.corpus = getattr(retriever, "corpus", None)
+        self.journal: Journal | None = None
+        self._composer: Composer | None = composer
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = self.settings.theme
+
+    def on_mount(self) -> None:
+        if self.retriever is not None:
+            self.engine_state = "ready"
+        else:
+            # After the first frame: importing torch holds the GIL for a second or more,
+            # which would otherwise delay the first paint.
+            self.call_after_refresh(self.load_engine)
+
+    @work(thread=True, exclusive=True, group="engine", name="load-engine")
+    def load_engine(self) -> None:
+        """Corpus, model and index: seconds of work, kept off the UI thread."""
+        try:
+            from reflect_bot.corpus import load_corpus
+
+            corpus = load_corpus(self.knowledge)
+            self.call_from_thread(setattr, self, "corpus", corpus)
+            self.call_from_thread(setattr, self, "engine_state", "corpus")
+            from reflect_bot.retrieval import Retriever
+
+            warnings: list[str] = []
+            retriever = Retriever.open(self.knowledge, warn=warnings.append)
+        except ReflectBotError as exc:
+            self.engine_error = str(exc)
+            self.call_from_thread(setattr, self, "engine_state", "failed")
+            self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
+            return
+        self.retriever = retriever
+        for warning in warnings:
+            self.call_from_thread(self.notify, warning, severity="warning")
+        self.call_from_thread(setattr, self, "engine_state", "ready")
+
+    def composer(self) -> Composer:
+        """The one composer, shared by the screens (it caches sentence vectors). Call it
+        from a worker once `engine_state` is "ready"."""
+        if self._composer is None:
+            from reflect_bot.compose import RetrievalComposer
+
+            self._composer = RetrievalComposer(self.retriever)
+        return self._composer
+
+    # --- the journal -----------------------------------------------------------------
+
+    def with_journal(self, then: Callable[[Journal], None]) -> None:
+        """Call `then(journal)` on the UI thread once the journal is open, asking for its
+        passphrase first if it is encrypted. Opened once, then kept for the session."""
+        if self.journal is not None:
+            then(self.journal)
+        else:
+            self._open_journal(then, None)
+
+    @work(thread=True, exclusive=True, group="journal-open", name="open-journal")
+    def _open_journal(self, then: Callable[[Journal], None], passphrase: str | None) -> None:
+        from reflect_bot.journal import Journal, is_encrypted
+
+        try:
+            if passphrase is None and is_encrypted():
+                self.call_from_thread(self._ask_passphrase, then, "")
+                return
+            journal = Journal(passphrase=passphrase)
+        except JournalError as exc:
+            if passphrase is not None:
+                self.call_from_thread(self._ask_passphrase, then, str(exc))
+            else:
+                self.call_from_thread(
+                    self.notify, str(exc), title="Journal", severity="error", timeout=10
+                )
+            return
+        self.call_from_thread(self._journal_opened, journal, then)
+
+    def _ask_passphrase(self, then: Callable[[Journal], None], problem: str) -> None:
+        from reflect_bot.tui.widgets.passphrase import PassphraseDialog
+
+        def typed(passphrase: str | None) -> None:
+            if passphrase:
+                self._open_journal(then, passphrase)
+
+        self.push_screen(PassphraseDialog(problem), typed)
+
+    def _journal_opened(self, journal: Journal, then: Callable[[Journal], None]) -> None:
+        if self.journal is None:
+            self.journal = journal
+        else:
+            journal.close()
+        then(self.journal)
+
+    def save_draft(self, draft: Draft, saved: Callable[[int], None] | None = None) -> None:
+        """Show exactly what will be stored, let the practitioner hide more, then save."""
+        from reflect_bot.tui.widgets.save_preview import SavePreviewDialog
+
+        if not any(text.strip() for _, text in draft.turns):
+            self.notify("There is nothing to save yet.", severity="warning")
+            return
+
+        def chosen(prepared: Prepared | None) -> None:
+            if prepared is None:
+                self.notify("Nothing was saved.", timeout=3)
+            else:
+                self.with_journal(lambda journal: self._save(journal, prepared, saved))
+
+        self.push_screen(SavePreviewDialog(draft), chosen)
+
+    @work(thread=True, group="journal-save", name="save-entry")
+    def _save(
+        self, journal: Journal, prepared: Prepared, saved: Callable[[int], None] | None
+    ) -> None:
+        try:
+            entry_id = journal.save(prepared)
+        except JournalError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Not saved", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"Saved to your journal as entry {entry_id} (F5 to see it)."
+        )
+        if saved is not None:
+            self.call_from_thread(saved, entry_id)
+
+    def on_unmount(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Never opens anything: reflect-bot stays offline. A link clicked in a reply or in
+        help is copied instead, to open elsewhere if the practitioner chooses."""
+        self.copy_to_clipboard(url)
+        self.notify(f"reflect-bot does not open links, as it works offline. Copied: {url}",
+                    timeout=6)
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from reflect_bot.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_cycle_theme(self) -> None:
+        from reflect_bot.settings import THEMES
+
+        current = THEMES.index(self.theme) if self.theme in THEMES else -1
+        self.theme = THEMES[(current + 1) % len(THEMES)]
+
+    def watch_theme(self, theme: str) -> None:
+        if theme == self.settings.theme:
+            return
+        self.settings.theme = theme
+        try:
+            save_settings(self.settings)
+        except ReflectBotError as exc:
+            self.notify(str(exc), severity="warning")
+        else:
+            self.notify(f"Theme: {theme}", timeout=2)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.id in self.COMMAND_HELP:
+                title, help_text = self.COMMAND_HELP[binding.id]
+                action = binding.action
+                yield SystemCommand(
+                    f"{title} ({binding.key})", help_text, lambda a=action: self.run_action(a)
+                )
+        yield from getattr(screen, "commands", lambda: ())()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """`reflect-bot` with no command: open the app."""
+    app = ReflectApp(knowledge=args.knowledge, settings=load_settings())
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,231 @@
+"""Guidance browser (trainer mode): search as you type, the topic tree, a passage view
+with the query's words highlighted, and a presenter view for projecting to a room."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from reflect_bot.corpus import Passage
+from reflect_bot.lexical import words as content_words
+from reflect_bot.tui.widgets.passage import PassageView, passage_text
+
+DEBOUNCE_SECONDS = 0.25
+RESULTS = 12
+
+
+class BrowserScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", "Search", id="browse-search"),
+        Binding("f6", "present", "Present", id="browse-present"),
+        Binding("escape", "clear", "Clear", id="browse-clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._debounce: Timer | None = None
+        self.query_words: list[str] = []
+        self.shown: Passage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser"):
+            with Vertical(id="browser-side"):
+                yield Input(placeholder="Search the guidance as you type…", id="browse-query")
+                yield OptionList(id="browse-results")
+                yield Tree("Guidance", id="topic-tree")
+            with VerticalScroll(id="browser-main"):
+                yield Static("", id="browse-status")
+                yield PassageView(id="browse-passage")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#topic-tree", Tree).show_root = False
+        self.watch(self.app, "engine_state", self._engine_changed)
+        self.query_one("#browse-query", Input).focus()
+
+    def _engine_changed(self, state: str) -> None:
+        status = self.query_one("#browse-status", Static)
+        if state == "loading":
+            status.update("Loading the guidance…")
+        elif state in ("corpus", "ready"):
+            self._fill_tree()
+            status.update("" if state == "ready" else "Loading the search model…")
+            query = self.query_one("#browse-query", Input).value
+            if state == "ready" and query.strip():
+                self.search(query)
+        elif state == "failed":
+            status.update(Text(f"Could not load the guidance: {self.app.engine_error}"))
+
+    def _fill_tree(self) -> None:
+        tree = self.query_one("#topic-tree", Tree)
+        corpus = self.app.corpus
+        if corpus is None or tree.root.children:
+            return
+        by_area: dict[str, list] = {}
+        for topic in corpus.topics.values():
+            by_area.setdefault(topic.area, []).append(topic)
+        for area in sorted(by_area):
+            branch = tree.root.add(area.replace("-", " ").capitalize(), expand=False)
+            for topic in sorted(by_area[area], key=lambda t: t.title):
+                node = branch.add(topic.title)
+                for pid in topic.passage_ids:
+                    node.add_leaf(corpus.get(pid).title, data=pid)
+
+    # --- searching ------------------------------------------------------------------
+
+    @on(Input.Changed, "#browse-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.search(event.value))
+
+    @on(Input.Submitted, "#browse-query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.search(event.value)
+        self.query_one("#browse-results", OptionList).focus()
+
+    def search(self, query: str) -> None:
+        self.query_words = content_words(query)
+        results = self.query_one("#browse-results", OptionList)
+        if not query.strip():
+            results.clear_options()
+            self.query_one("#browse-status", Static).update("")
+            return
+        if self.app.engine_state != "ready":
+            self.query_one("#browse-status", Static).update(
+                "The search model is still loading; results will appear when it is ready."
+            )
+            return
+        self._run_search(query)
+
+    @work(thread=True, exclusive=True, group="browse-search")
+    def _run_search(self, query: str) -> None:
+        hits = self.app.retriever.search(query, RESULTS)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_results, query, hits)
+
+    def _show_results(self, query: str, hits: list) -> None:
+        results = self.query_one("#browse-results", OptionList)
+        results.clear_options()
+        results.add_options(
+            Option(
+                Text.assemble((h.passage.title, "bold"), "\n", (h.passage.topic, "italic dim")),
+                id=h.passage.id,
+            )
+            for h in hits
+        )
+        self.query_one("#browse-status", Static).update(
+            Text(f"{len(hits)} passages for “{query}”", style="dim")
+        )
+        if hits:
+            results.highlighted = 0
+            self.show_passage(hits[0].passage.id)
+
+    # --- showing --------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#browse-results")
+    def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.show_passage(event.option.id)
+
+    @on(OptionList.OptionSelected, "#browse-results")
+    def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        self.show_passage(event.option.id)
+        self.query_one("#browser-main").focus()
+
+    @on(Tree.NodeHighlighted, "#topic-tree")
+    @on(Tree.NodeSelected, "#topic-tree")
+    def _tree_node(self, event: Tree.NodeSelected) -> None:
+        if event.node.data:
+            self.show_passage(event.node.data)
+
+    def show_passage(self, passage_id: str) -> None:
+        if self.app.corpus is None or passage_id not in self.app.corpus:
+            return
+        self.shown = self.app.corpus.get(passage_id)
+        self.query_one("#browse-passage", PassageView).show(self.shown, self.query_words)
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#browse-query", Input).focus()
+
+    def action_clear(self) -> None:
+        self.query_one("#browse-query", Input).value = ""
+        self.action_focus_search()
+
+    def action_present(self) -> None:
+        if self.shown is None:
+            self.notify("Choose a passage to present first.", severity="warning")
+            return
+        results = self.query_one("#browse-results", OptionList)
+        ids = [results.get_option_at_index(i).id for i in range(results.option_count)]
+        if self.shown.id not in ids:
+            ids = [self.shown.id]
+        self.app.push_screen(PresenterScreen(ids, ids.index(self.shown.id), self.query_words))
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Search the guidance (ctrl+f)", "Focus the search box",
+                            self.action_focus_search)
+        yield SystemCommand("Present passage (f6)", "Large, full-screen view for a room",
+                            self.action_present)
+        yield SystemCommand("Clear search (escape)", "Empty the search box", self.action_clear)
+
+
+class PresenterScreen(Screen):
+    """One passage at a time, full screen, wide margins, for projecting."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="present-back"),
+        Binding("right,n,space", "step(1)", "Next", id="present-next"),
+        Binding("left,p", "step(-1)", "Previous", id="present-previous"),
+    ]
+
+    def __init__(self, passage_ids: list[str], position: int, highlight: list[str]) -> None:
+        super().__init__()
+        self.passage_ids = passage_ids
+        self.position = position
+        self.highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="presenter"):
+            yield Static(id="presenter-body")
+            yield Static(id="presenter-position")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_current()
+
+    def action_step(self, delta: int) -> None:
+        self.position = (self.position + delta) % len(self.passage_ids)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        passage = self.app.corpus.get(self.passage_ids[self.position])
+        self.query_one("#presenter-body", Static).update(
+            passage_text(passage, self.highlight, presenter=True)
+        )
+        self.query_one("#presenter-position", Static).update(
+            Text(f"{self.position + 1} of {len(self.passage_ids)}", style="dim")
+        )
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Next passage (right)", "Show the next result",
+                            lambda: self.action_step(1))
+        yield SystemCommand("Previous passage (left)", "Show the previous result",
+                            lambda: self.action_step(-1))
+        yield SystemCommand("Leave presenter view (escape)", "Back to the guidance browser",
+                            lambda: self.app.pop_screen())

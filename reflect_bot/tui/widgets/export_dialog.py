@@ -1,0 +1,74 @@
+"""Where to write a Markdown export (and, for the journal, one entry or all of them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Static
+
+from reflect_bot.tui.widgets.literal import clean
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    path: Path
+    what: str  # the key of the button pressed (see ExportDialog's `choices`)
+
+
+def default_export_path(stem: str = "reflect-bot-journal", today: date | None = None) -> Path:
+    """A file in the home folder named by date (the dialog shows it before anything is
+    written, and the practitioner can change it)."""
+    today = today or date.today()
+    return Path.home() / f"{stem}-{today:%Y-%m-%d}.md"
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export-cancel")]
+
+    def __init__(self, choices: dict[str, str], default: Path, intro: str) -> None:
+        """`choices`: button key -> label, the first one the default (Enter in the path)."""
+        super().__init__()
+        self.choices = choices
+        self.default = default
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Static(self.intro)
+            yield Input(str(self.default), id="export-path")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="export-cancel")
+                for i, (key, label) in enumerate(self.choices.items()):
+                    variant = "primary" if i == 0 else "default"
+                    yield Button(label, id=f"export-{key}", variant=variant)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._choose(next(iter(self.choices)))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export-cancel":
+            self.dismiss(None)
+        else:
+            self._choose(str(event.button.id).removeprefix("export-"))
+
+    def _choose(self, what: str) -> None:
+        raw = clean(self.query_one("#export-path", Input).value).strip()
+        if not raw:
+            self.notify("Type where the file should go.", severity="warning")
+            return
+        self.dismiss(ExportChoice(Path(raw).expanduser(), what))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
