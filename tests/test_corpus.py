@@ -231,3 +231,24 @@ def test_no_near_duplicate_passages(retriever) -> None:
         if sims[i, j] > 0.95
     ]
     assert pairs == []
+
+
+def test_evaluation_queries_are_not_the_asks(corpus) -> None:
+    """tests/retrieval_cases.yaml must measure colloquial retrieval, not recall of the asks:
+    no query may share most of its content words with any ask of the passages it expects."""
+    import yaml
+
+    from reflect_bot.corpus import content_words
+
+    path = Path(__file__).resolve().parent / "retrieval_cases.yaml"
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    too_close = []
+    for case in cases:
+        words = content_words(case["query"])
+        for pid in case["expect"]:
+            for ask in corpus.get(pid).asks:
+                ask_words = content_words(ask)
+                union = words | ask_words
+                if union and len(words & ask_words) / len(union) > 0.5:
+                    too_close.append((case["query"], ask))
+    assert too_close == []
