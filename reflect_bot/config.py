@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -55,3 +56,27 @@ def knowledge_dirs(extra: Sequence[str | Path] = ()) -> list[Path]:
         if d not in seen:
             seen.append(d)
     return seen
+
+
+def write_private_file(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path`, readable by the user alone (0600), atomically.
+
+    The data goes to a private temporary file beside `path` (mkstemp makes it 0600) and is
+    renamed over it, so a crash leaves the old file or the new one, never half of either.
+    Raises OSError; callers turn it into a one-line error.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

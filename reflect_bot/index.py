@@ -11,10 +11,9 @@ changed means a rebuild, never a stale answer.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,25 +135,18 @@ def from_vectors(vectors: np.ndarray, rows: np.ndarray, manifest: dict) -> Vecto
 
 
 def save(index: VectorIndex, path: Path) -> None:
-    """Write atomically: a temp file in the same folder, then rename over the old one."""
+    """Write the cache atomically (temp file, then rename), so a reader never sees half."""
     faiss = _faiss()
     config.private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(
-                fh,
-                faiss=faiss.serialize_index(index.index),
-                rows=index.rows,
-                passage_vectors=index.passage_vectors,
-                manifest=np.frombuffer(json.dumps(index.manifest).encode(), dtype=np.uint8),
-            )
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        faiss=faiss.serialize_index(index.index),
+        rows=index.rows,
+        passage_vectors=index.passage_vectors,
+        manifest=np.frombuffer(json.dumps(index.manifest).encode(), dtype=np.uint8),
+    )
+    config.write_private_file(path, buffer.getvalue())
 
 
 class CorruptCache(Exception):

@@ -9,15 +9,13 @@ the two can never disagree.
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from reflect_bot.config import config_dir, private_dir
+from reflect_bot.config import config_dir, private_dir, write_private_file
 from reflect_bot.errors import ReflectBotError
 
 SETTINGS_FILE = "settings.yaml"
@@ -106,30 +104,6 @@ def _from_mapping(raw: dict[Any, Any], path: Path) -> Settings:
     if not isinstance(dirs, list) or not all(isinstance(d, str) and d.strip() for d in dirs):
         raise bad("knowledge_dirs", "must be a list of folder paths")
     return Settings(**values)
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Write `text` to `path`, readable by the user alone (0600), atomically.
-
-    The text goes to a private temporary file beside `path` and is renamed over it, so a
-    crash leaves the old file or the new one, never half of either; the journal's exports
-    use this too. Raises OSError (callers turn it into a one-line error).
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _reason(exc: BaseException) -> str:

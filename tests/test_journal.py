@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from reflect_bot import journal as journal_module
+from reflect_bot.config import write_private_file
 from reflect_bot.errors import JournalError
 from reflect_bot.journal import (
     MIGRATIONS,
@@ -28,7 +29,6 @@ from reflect_bot.journal import (
     is_encrypted,
 )
 from reflect_bot.redact import Redaction
-from reflect_bot.settings import write_private_file
 
 # Planted identifiers: a name with a non-ASCII letter (so escaping could hide it from a
 # naive byte scan) and a nickname no pattern would guess, only the practitioner's marking.

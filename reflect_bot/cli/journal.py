@@ -102,7 +102,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    from reflect_bot.settings import write_private_file
+    from reflect_bot.config import write_private_file
 
     out = Path(args.out).expanduser()
     try:

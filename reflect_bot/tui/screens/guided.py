@@ -348,7 +348,7 @@ class GuidedScreen(Screen):
 
     @work(thread=True, group="guided-export")
     def _export(self, path: Path, text: str) -> None:
-        from reflect_bot.settings import write_private_file
+        from reflect_bot.config import write_private_file
 
         try:
             write_private_file(path, text)

@@ -268,7 +268,7 @@ class JournalScreen(Screen):
 
     @work(thread=True, group="journal-write")
     def _export(self, journal: Journal, path: Path, ids: list[int] | None) -> None:
-        from reflect_bot.settings import write_private_file
+        from reflect_bot.config import write_private_file
 
         try:
             text = journal.export_markdown(ids)
