@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, TextIO
 from reflect_bot import safety
 from reflect_bot.errors import UsageError
 from reflect_bot.prompts import Prompts, default_prompts
+from reflect_bot.settings import REFLECTIVE_MODELS
 
 if TYPE_CHECKING:
     from reflect_bot.compose import Focus, Reply, RetrievalComposer, Turn
     from reflect_bot.prompts import Stage
 
-MODELS = ("gibbs", "driscoll", "kolb", "schon")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     reflect.add_argument(
         "--model",
-        choices=MODELS,
+        choices=REFLECTIVE_MODELS,
         default=None,
         help="the reflective model (default: your setting, or gibbs)",
     )
