@@ -31,6 +31,30 @@ TOPIC_KEYS = {"topic", "area", "summary", "sources", "passages"}
 SOURCE_KEYS = {"title", "author_or_publisher", "year", "url"}
 PASSAGE_KEYS = {"id", "title", "text", "asks", "cite"}
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
+# The areas of knowledge/README.md, as a trainer would read them; an area a user's own
+# guidance invents is shown as its id with the hyphens taken out.
+AREA_TITLES = {
+    "tip-basics": "What trauma-informed practice is",
+    "aces": "Adverse childhood experiences",
+    "trauma-body": "Trauma and the body",
+    "trauma-in-practice": "How trauma shows up in probation",
+    "retraumatisation": "Re-traumatisation",
+    "relationships": "Trust and the working relationship",
+    "enforcement": "Enforcement, breach and recall",
+    "specific-groups": "Specific groups",
+    "practical-skills": "Practical skills",
+    "strengths": "Strengths, desistance and hope",
+    "staff-impact": "The impact on staff",
+    "staff-support": "Support for staff",
+    "reflective-practice": "Reflective practice",
+    "organisation": "Trauma-informed organisations",
+    "crisis-support": "When you are struggling",
+    "local": "Your own guidance",
+}
+
+
+def area_title(area: str) -> str:
+    return AREA_TITLES.get(area, area.replace("-", " ").capitalize())
 YAML_SUFFIXES = {".yaml", ".yml"}
 # Everyday words too weak to count when checking that an `ask` is not the passage in other
 # clothes (on top of the stopwords lexical matching drops).

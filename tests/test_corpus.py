@@ -252,3 +252,11 @@ def test_evaluation_queries_are_not_the_asks(corpus) -> None:
                 if union and len(words & ask_words) / len(union) > 0.5:
                     too_close.append((case["query"], ask))
     assert too_close == []
+
+
+def test_every_shipped_area_has_a_title(corpus) -> None:
+    from reflect_bot.corpus import AREA_TITLES, area_title
+
+    assert {t.area for t in corpus.topics.values()} <= set(AREA_TITLES)
+    assert area_title("aces") == "Adverse childhood experiences"
+    assert area_title("our-local-bit") == "Our local bit"

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reflect_bot.corpus import Passage
+from reflect_bot.corpus import Passage, area_title
 from reflect_bot.lexical import words as content_words
 from reflect_bot.tui.widgets.passage import PassageView, passage_text
 
@@ -75,8 +75,8 @@ class BrowserScreen(Screen):
         by_area: dict[str, list] = {}
         for topic in corpus.topics.values():
             by_area.setdefault(topic.area, []).append(topic)
-        for area in sorted(by_area):
-            branch = tree.root.add(area.replace("-", " ").capitalize(), expand=False)
+        for area in sorted(by_area, key=area_title):
+            branch = tree.root.add(area_title(area), expand=False)
             for topic in sorted(by_area[area], key=lambda t: t.title):
                 node = branch.add(topic.title)
                 for pid in topic.passage_ids:
