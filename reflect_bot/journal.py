@@ -17,11 +17,12 @@ version is SQLite's user_version; `MIGRATIONS` upgrade it in place.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -157,6 +158,20 @@ class Entry:
         }
 
 
+
+def _busy_is_an_error(method: Callable) -> Callable:
+    """A locked, read-only or full disk mid-operation is a one-line JournalError, not a
+    traceback; SQLite has already rolled the statement back, so nothing is half-written."""
+
+    @functools.wraps(method)
+    def wrapper(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            raise JournalError(f"{self.path}: cannot be used just now ({exc})") from None
+
+    return wrapper
+
 class Journal:
     """The practitioner's journal file. Safe to share between threads (one lock)."""
 
@@ -211,6 +226,7 @@ class Journal:
             created=draft.created,
         )
 
+    @_busy_is_an_error
     def save(self, prepared: Prepared) -> int:
         """Store a prepared entry exactly as previewed, in one transaction; return its number.
 
@@ -237,6 +253,7 @@ class Journal:
         _tighten(self.path)
         return entry_id
 
+    @_busy_is_an_error
     def delete(self, entry_id: int) -> None:
         """Delete one entry; its words are overwritten on disk, not just unlinked."""
         with self._write() as conn:
@@ -244,6 +261,7 @@ class Journal:
                 raise JournalError(f"there is no journal entry {entry_id}")
         self._scrub()
 
+    @_busy_is_an_error
     def purge(self, older_than_days: int) -> int:
         """Delete every entry older than `older_than_days` days; return how many went."""
         if isinstance(older_than_days, bool) or older_than_days < 1:
@@ -259,6 +277,7 @@ class Journal:
         """The retention setting, applied at start: purge if set, else keep everything."""
         return self.purge(retention_days) if retention_days else 0
 
+    @_busy_is_an_error
     def encrypt(self, passphrase: str) -> None:
         """Protect the journal with a passphrase: every entry is sealed in one transaction,
         then the file is rebuilt so no earlier unsealed copy stays on disk."""
@@ -288,6 +307,7 @@ class Journal:
     def encrypted(self) -> bool:
         return self._cipher is not None
 
+    @_busy_is_an_error
     def list(self, search: str | None = None) -> list[Entry]:
         """Every entry, newest first; `search` keeps those whose words or tags contain it."""
         with self._lock:
@@ -299,6 +319,7 @@ class Journal:
             entries = [e for e in entries if e.matches(search.strip())]
         return entries
 
+    @_busy_is_an_error
     def get(self, entry_id: int) -> Entry:
         with self._lock:
             row = self._conn.execute(
@@ -308,6 +329,7 @@ class Journal:
             raise JournalError(f"there is no journal entry {entry_id}")
         return self._entry(*row)
 
+    @_busy_is_an_error
     def export_markdown(self, ids: Sequence[int] | None = None) -> str:
         """Markdown for supervision or a CPD record: the given entries, or all, oldest first."""
         if ids is None:

@@ -521,3 +521,29 @@ def test_sigkill_at_random_moments_keeps_every_saved_entry(tmp_path: Path) -> No
         assert saved, "the writer saved nothing before it was killed"
         everything.update(saved)
         assert_intact(path, everything)
+
+
+def test_a_locked_journal_is_a_one_line_error(tmp_path: Path) -> None:
+    """Another process holding the write lock: a plain JournalError, nothing half-written."""
+    import sqlite3
+
+    from reflect_bot.errors import JournalError
+    from reflect_bot.journal import Draft, Journal
+
+    path = tmp_path / "journal.db"
+    journal = Journal(path)
+    first = journal.save(journal.prepare(Draft("conversation", [("practitioner", "first")])))
+    journal._conn.execute("PRAGMA busy_timeout = 0")
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(JournalError, match="just now") as err:
+            journal.save(journal.prepare(Draft("conversation", [("practitioner", "second")])))
+        assert "\n" not in str(err.value)
+        with pytest.raises(JournalError, match="just now"):
+            journal.encrypt("a long passphrase")
+    finally:
+        other.rollback()
+        other.close()
+    assert [e.id for e in journal.list()] == [first]
+    journal.close()
