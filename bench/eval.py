@@ -12,19 +12,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     from reflect_bot.evaluation import evaluate, load_cases
-    from reflect_bot.retrieval import Retriever, Settings
+    from reflect_bot.retrieval import Ranking, Retriever
 
     cases = load_cases(ROOT / "tests" / "retrieval_cases.yaml")
     retriever = Retriever.open()
-    shipped = retriever.settings
+    shipped = retriever.ranking
     variants = [
         ("dense only", {"mode": "dense"}),
         ("BM25 only", {"mode": "lexical"}),
     ]
     for fusion in ("rrf", "weighted"):
         for mmr in (False, True):
-            s = Settings(fusion=fusion, mmr=mmr)
-            variants.append((f"hybrid {fusion}{' +MMR' if mmr else ''}", {"settings": s}))
+            s = Ranking(fusion=fusion, mmr=mmr)
+            variants.append((f"hybrid {fusion}{' +MMR' if mmr else ''}", {"ranking": s}))
     print(f"{len(cases)} cases, {len(retriever.corpus.passages)} passages\n")
     print(f"| {'method':<30} | hit@1 | hit@5 |  MRR  | ms/query |")
     print(f"|{'-' * 32}|-------|-------|-------|----------|")
@@ -32,7 +32,7 @@ def main() -> int:
         start = time.perf_counter()
         m = evaluate(retriever, cases, **kwargs)
         ms = (time.perf_counter() - start) * 1000 / len(cases)
-        mark = " (shipped)" if kwargs.get("settings") == shipped and "mode" not in kwargs else ""
+        mark = " (shipped)" if kwargs.get("ranking") == shipped and "mode" not in kwargs else ""
         print(
             f"| {name + mark:<30} | {m.hit_at_1:.3f} | {m.hit_at_5:.3f} | {m.mrr:.3f} | {ms:8.1f} |"
         )

@@ -43,7 +43,9 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Settings:
+class Ranking:
+    """How the dense and lexical rankings are combined (the shipped choice is the default)."""
+
     fusion: Fusion = "weighted"
     mmr: bool = True
 
@@ -54,12 +56,12 @@ class Retriever:
         corpus: Corpus,
         index: VectorIndex,
         embedder: Embedder,
-        settings: Settings | None = None,
+        ranking: Ranking | None = None,
     ) -> None:
         self.corpus = corpus
         self.index = index
         self.embedder = embedder
-        self.settings = settings or Settings()
+        self.ranking = ranking or Ranking()
         self.lexical = Lexical([f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages])
         self.opened: OpenResult | None = None
 
@@ -103,7 +105,7 @@ class Retriever:
         *,
         context: Sequence[str] = (),
         mode: Mode = "hybrid",
-        settings: Settings | None = None,
+        ranking: Ranking | None = None,
     ) -> list[Hit]:
         """The `k` passages that best answer `query`, best first."""
         if not query or not query.strip():
@@ -112,7 +114,7 @@ class Retriever:
             )
         if k < 1:
             raise UsageError(f"--top-k must be at least 1 (got {k})")
-        s = settings or self.settings
+        s = ranking or self.ranking
         qvec = self.query_vector(query, context)
         dense, best = (
             self.index.passage_scores(qvec, max(DENSE_ROWS, k * 40), DENSE_TOP)
