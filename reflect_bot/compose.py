@@ -466,7 +466,7 @@ class RetrievalComposer:
         else:
             context = [*focus.context, *earlier][-len(CONTEXT_WEIGHTS) :]
         needs_model = focus.guidance or focus.questions
-        qvec = self._query_vector(message, context) if needs_model else None
+        qvec = self.retriever.query_vector(message, context) if needs_model else None
         fits = False
         hits: list[Hit] = []
         if focus.guidance:
@@ -524,7 +524,7 @@ class RetrievalComposer:
         questions = stage.questions
         if len(questions) <= k or not any(s.strip() for s in said):
             return questions[:k]
-        qvec = self._query_vector(said[-1], list(said[:-1]))
+        qvec = self.retriever.query_vector(said[-1], list(said[:-1])[-len(CONTEXT_WEIGHTS) :])
         vectors = self._question_vectors(questions)
         chosen = [0]
         rel = vectors @ qvec
@@ -554,15 +554,6 @@ class RetrievalComposer:
                                                        markdown=False)
             base["banner_markdown"] = safety.crisis_banner(check.kind, self.prompts.safety)
         return base
-
-    def _query_vector(self, message: str, context: Sequence[str]) -> np.ndarray:
-        """The message's vector, nudged towards the recent conversation."""
-        recent = [c for c in reversed(context) if c.strip()][: len(CONTEXT_WEIGHTS)]
-        vectors = self.retriever.encode([message, *recent])
-        mixed = vectors[0].astype(np.float64)
-        for weight, vec in zip(CONTEXT_WEIGHTS, vectors[1:], strict=False):
-            mixed = mixed + weight * vec
-        return (mixed / np.linalg.norm(mixed)).astype(np.float32)
 
     def fit(self, message: str, hits: Sequence[Hit] | None = None) -> Fit:
         """How well the corpus fits `message` on its own (see NO_FIT_THRESHOLD)."""

@@ -7,6 +7,7 @@ The fusion method and its constants were chosen on tests/retrieval_cases.yaml wi
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ DENSE_ROWS = 2000  # rows searched per query before folding them per passage
 MMR_LAMBDA = 0.9  # 1.0 = pure relevance; lower pushes similar passages further apart
 CONTEXT_WEIGHTS = (0.5, 0.25, 0.125)  # earlier messages, most recent first
 CANDIDATES = 50
+ENCODE_CACHE = 512  # recent texts whose vectors are kept: a reply encodes its message ~4 times
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.ranking = ranking or Ranking()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self.lexical = Lexical([f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages])
         self.opened: OpenResult | None = None
 
@@ -86,8 +89,21 @@ class Retriever:
         return retriever
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """L2-normalised float32 vectors, shape (len(texts), 384)."""
-        return self.embedder.encode(texts)
+        """L2-normalised float32 vectors, shape (len(texts), 384).
+
+        Recent texts come from a small cache: a search, the composer's fit check and its
+        sentence choice all ask for the same message, and encoding is deterministic.
+        """
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
+            self._vectors[text] = vector
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > ENCODE_CACHE:
+            self._vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.index.passage_vectors.shape[1]), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
 
     def query_vector(self, query: str, context: Sequence[str] = ()) -> np.ndarray:
         """The latest message's vector, nudged towards the recent conversation."""
