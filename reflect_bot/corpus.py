@@ -27,9 +27,28 @@ MAX_ASKS = 6
 MAX_ASK_OVERLAP = 0.5
 MIN_SHARED_TO_FLAG = 3  # a short ask sharing two words with its passage is still its own phrasing
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TOPIC_KEYS = {"topic", "area", "summary", "sources", "passages"}
+TOPIC_KEYS = {"topic", "area", "summary", "sources", "passages", "stories"}
 SOURCE_KEYS = {"title", "author_or_publisher", "year", "url"}
-PASSAGE_KEYS = {"id", "title", "text", "asks", "cite"}
+PASSAGE_KEYS = {"id", "title", "text", "asks", "cite", "key_points"}
+# Key points are what a reply quotes: each must make sense read alone, under a heading, next
+# to points from other passages. So: one sentence, short, and not leaning on a sentence
+# before it ("That is why...", "Suppose a man...") or open-ended ("?").
+MIN_KEY_POINTS = 2
+MAX_KEY_POINTS = 4
+MAX_KEY_POINT_WORDS = 30
+MIN_KEY_POINT_WORDS = 5
+MIN_KEY_POINT_SUPPORT = 2  # content words a key point must share with its passage
+LEANING_OPENERS = re.compile(
+    r"^[\"'“‘(]*(?:that|this|these|those|it|its|they|them|their|such|suppose|"
+    r"for\s+example|for\s+instance|e\.g\.?|he|she|his|her|here|there|both|also|so|but|and|"
+    r"or|then|however|instead|otherwise|again|yet|likewise|similarly|the\s+(?:first|second|"
+    r"third|last|other|same|latter|former)|another|in\s+other\s+words|as\s+a\s+result)\b",
+    re.IGNORECASE,
+)
+# Stories are first-person examples of what a practitioner brings that this topic answers:
+# labelled examples for understanding a message (reflect_bot/reply/understand.py).
+MIN_STORY_WORDS = 12
+MAX_STORY_WORDS = 120
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 # The areas of knowledge/README.md, as a trainer would read them; an area a user's own
 # guidance invents is shown as its id with the hyphens taken out.
@@ -86,6 +105,7 @@ class Passage:
     topic: str
     area: str
     sources: tuple[Source, ...]
+    key_points: tuple[str, ...] = ()
 
     @property
     def words(self) -> int:
@@ -101,6 +121,7 @@ class Topic:
     sources: tuple[Source, ...]
     path: Path
     passage_ids: tuple[str, ...]
+    stories: tuple[str, ...] = ()
 
 
 @dataclass
@@ -133,6 +154,8 @@ def passage_json(p: Passage, score: float | None = None) -> dict:
         "title": p.title,
         "text": p.text,
         "topic": p.topic,
+        "topic_id": p.topic_id,
+        "key_points": list(p.key_points),
         "sources": [
             {
                 "title": s.title,
@@ -237,7 +260,8 @@ def _unknown_keys(data: dict, allowed: set[str], where: str) -> None:
 
 def _load_yaml_topic(path: Path) -> tuple[Topic, list[Passage]]:
     try:
-        data = yaml.load(_read(path), Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        text = _read(path)
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -253,8 +277,10 @@ def _load_yaml_topic(path: Path) -> tuple[Topic, list[Passage]]:
     raw_passages = data.get("passages")
     if not isinstance(raw_passages, list) or not raw_passages:
         raise CorpusError(f"{path}: field 'passages' must be a non-empty list")
+    lines = text.splitlines()
     passages = [
-        _passage(raw, i, path, title, area, sources) for i, raw in enumerate(raw_passages, 1)
+        _passage(raw, i, path, title, area, sources, lines)
+        for i, raw in enumerate(raw_passages, 1)
     ]
     topic = Topic(
         id=path.stem,
@@ -264,8 +290,64 @@ def _load_yaml_topic(path: Path) -> tuple[Topic, list[Passage]]:
         sources=sources,
         path=path,
         passage_ids=tuple(p.id for p in passages),
+        stories=_stories(data.get("stories"), path, lines),
     )
     return topic, passages
+
+
+def _line_of(lines: Sequence[str], needle: str, after: int) -> int | str:
+    """The 1-based line at or after `after` where `needle` (its first words) starts."""
+    probe = " ".join(needle.split()[:4])
+    for i in range(max(after - 1, 0), len(lines)):
+        if probe and probe in " ".join(lines[i].split()):
+            return i + 1
+    return after
+
+
+def _strings(raw: object, field_name: str, where: str) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        raise CorpusError(f"{where}: field '{field_name}' must be a list of sentences")
+    return [" ".join(x.split()) for x in raw]
+
+
+def _stories(raw: object, path: Path, lines: Sequence[str]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    stories = _strings(raw, "stories", str(path))
+    for i, story in enumerate(stories, 1):
+        n = len(story.split())
+        if not MIN_STORY_WORDS <= n <= MAX_STORY_WORDS:
+            line = _line_of(lines, story, 1)
+            raise CorpusError(
+                f"{path}:{line}: stories[{i}] has {n} words "
+                f"(must be {MIN_STORY_WORDS}-{MAX_STORY_WORDS})"
+            )
+    return tuple(stories)
+
+
+def key_point_problem(point: str, passage_text: str) -> str | None:
+    """Why `point` cannot be quoted on its own as a key point of `passage_text`, or None."""
+    n = len(point.split())
+    if not MIN_KEY_POINT_WORDS <= n <= MAX_KEY_POINT_WORDS:
+        return f"has {n} words (must be {MIN_KEY_POINT_WORDS}-{MAX_KEY_POINT_WORDS})"
+    if LEANING_OPENERS.match(point):
+        first = point.split()[0]
+        return f"opens with {first!r}, which leans on something said before; name the subject"
+    if not point[0].isupper() and not point[0].isdigit() and point[0] not in "\"'“(":
+        return "must start with a capital letter"
+    if not re.search(r"[.!][\"')”’]*$", point):
+        return "must be one whole statement ending with a full stop"
+    if re.search(r"[.!?][\"')”’]*\s+[\"'(“]?[A-Z]", point[:-1]):
+        return "must be a single sentence"
+    for left, right in ('()', '“”'):
+        if point.count(left) != point.count(right):
+            return f"has an unclosed {left}{right}"
+    if point.count('"') % 2:
+        return 'has an unclosed quotation mark (")'
+    shared = content_words(point) & content_words(passage_text)
+    if len(shared) < MIN_KEY_POINT_SUPPORT:
+        return "shares too few words with its passage to be supported by it"
+    return None
 
 
 def _sources(raw: object, path: Path) -> tuple[Source, ...]:
@@ -289,7 +371,13 @@ def _sources(raw: object, path: Path) -> tuple[Source, ...]:
 
 
 def _passage(
-    raw: object, index: int, path: Path, topic: str, area: str, sources: tuple[Source, ...]
+    raw: object,
+    index: int,
+    path: Path,
+    topic: str,
+    area: str,
+    sources: tuple[Source, ...],
+    lines: Sequence[str] = (),
 ) -> Passage:
     if not isinstance(raw, dict):
         raise CorpusError(f"{path}: passage {index}: expected a mapping with id, title, text, asks")
@@ -328,6 +416,19 @@ def _passage(
                 f"{where}: field 'cite' must list source numbers from 1 to {len(sources)}"
             )
         cited = tuple(sources[c - 1] for c in cite)
+    key_points: list[str] = []
+    if "key_points" in raw:
+        key_points = _strings(raw["key_points"], "key_points", where)
+        if not MIN_KEY_POINTS <= len(key_points) <= MAX_KEY_POINTS:
+            raise CorpusError(
+                f"{where}: field 'key_points' has {len(key_points)} points "
+                f"(must be {MIN_KEY_POINTS}-{MAX_KEY_POINTS})"
+            )
+        for i, point in enumerate(key_points, 1):
+            problem = key_point_problem(point, f"{title} {text}")
+            if problem:
+                at = _line_of(lines, point, line if isinstance(line, int) else 1)
+                raise CorpusError(f"{path}:{at}: passage {pid}: key_points[{i}] {problem}")
     return Passage(
         id=pid,
         title=title,
@@ -337,6 +438,7 @@ def _passage(
         topic=topic,
         area=area,
         sources=cited,
+        key_points=tuple(key_points),
     )
 
 
@@ -495,6 +597,11 @@ def quality_problems(corpus: Corpus) -> list[str]:
     for p in corpus.passages:
         if not p.asks:
             continue
+        if not p.key_points:
+            problems.append(
+                f"{corpus.topics[p.topic_id].path}: passage {p.id}: no key_points (replies "
+                "quote key points; give it 2-4)"
+            )
         for ask in p.asks:
             shared, overlap = ask_overlap(ask, p.text)
             if shared >= MIN_SHARED_TO_FLAG and overlap > MAX_ASK_OVERLAP:
