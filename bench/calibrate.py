@@ -1,6 +1,6 @@
 """Calibrate the composer's no-fit threshold: for each threshold and margin, the share of
 on-topic messages judged no-fit and of off-topic messages judged fit. Prints a table; the
-chosen values live next to NO_FIT_THRESHOLD in reflect_bot/compose.py."""
+chosen values live next to NO_FIT_THRESHOLD in reflect_bot/reply/composer.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from reflect_bot.compose import RetrievalComposer
+from reflect_bot.reply import RetrievalComposer
 from reflect_bot.retrieval import Retriever
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"

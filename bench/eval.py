@@ -1,5 +1,13 @@
-"""`make eval`: hit@1, hit@5 and MRR on tests/retrieval_cases.yaml for dense only, BM25
-only and the hybrid variants, side by side. The shipped settings are marked."""
+"""`make eval`: how well reflect-bot understands what people write.
+
+1. Retrieval: hit@1, hit@5 and MRR on tests/retrieval_cases.yaml for dense only, BM25 only
+   and the hybrid variants, side by side; the shipped settings are marked.
+2. Replies to practitioner stories (tests/stories/: development and folded rounds;
+   tests/heldout/: the last held-out round, never tuned on), one row per file.
+3. Crisis detection: the regression set, each folded round, and the last held-out round,
+   with the rules alone and with rules and the bank.
+
+`-v` lists the misses."""
 
 from __future__ import annotations
 
@@ -37,7 +45,63 @@ def main() -> int:
         for case in misses:
             top = [h.passage.id for h in retriever.search(case.query, 3)]
             print(f"- {case.query!r}: expected {list(case.expect)}, got {top}")
+    print()
+    _stories(retriever, verbose="-v" in sys.argv)
     return 0
+
+
+def _stories(retriever, verbose: bool) -> None:
+    import yaml
+
+    from reflect_bot import safety
+    from reflect_bot.evaluation import evaluate_stories, load_stories
+    from reflect_bot.reply import RetrievalComposer
+
+    composer = RetrievalComposer(retriever)
+    files = sorted((ROOT / "tests" / "stories").glob("*.yaml"))
+    held = sorted((ROOT / "tests" / "heldout").glob("stories*.yaml"))
+    print("Replies to labelled practitioner messages (first point / points: from a topic that "
+          "fits; kind: message type read as labelled)\n")
+    print("| file | n | first point fits | hit@5 | points fitting | with a fitting point | "
+          "'nothing fits' | standalone | kind |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for path in [*files, *held]:
+        m = evaluate_stories(composer, load_stories(path))
+        name = path.relative_to(ROOT / "tests")
+        name = f"{name} (held out)" if path in held else str(name)
+        print(f"| {name} | {m.cases} | {m.top1:.1%} | {m.hit5:.1%} | {m.fitting_points:.1%} "
+              f"of {m.points} | {m.with_fitting_point:.1%} | {m.told_nothing_fits} | "
+              f"{m.standalone:.1%} | {m.kind:.1%} |")
+        if verbose:
+            for sid, got, want in m.misses:
+                print(f"|   miss {sid}: cited {got}, wanted {list(want)} |")
+    print("\nCrisis detection (caught: crisis phrasings shown the routes; alarms: look-alikes "
+          "shown them)\n")
+    print("| set | crisis | look-alikes | rules alone: caught, alarms | rules + bank: caught, "
+          "alarms |")
+    print("|---|---|---|---|---|")
+    regression = yaml.safe_load((ROOT / "tests" / "safety_cases.yaml").read_text("utf-8"))
+    sets = [("regression (tests/safety_cases.yaml)", regression["crisis"],
+             regression["not_crisis"])]
+    rounds = sorted((ROOT / "tests" / "crisis_rounds").glob("*.yaml"))
+    for path in [*rounds, ROOT / "tests" / "heldout" / "crisis.yaml"]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        label = "last held-out round, never tuned on" if path.parent.name == "heldout" \
+            else "folded into the bank"
+        sets.append((f"{path.relative_to(ROOT / 'tests')} ({label})",
+                     [c["text"] for c in data["crisis"]],
+                     [c["text"] for c in data["not_crisis"]]))
+    for name, bad, fine in sets:
+        cells = []
+        for check in (safety.check, composer.check):
+            caught = [t for t in bad if check(t).crisis]
+            alarms = [t for t in fine if check(t).crisis]
+            cells.append(f"{len(caught)}/{len(bad)} ({len(caught) / len(bad):.0%}), "
+                         f"{len(alarms)}/{len(fine)} ({len(alarms) / len(fine):.0%})")
+            if verbose and check is composer.check:
+                cells[-1] += "".join(f"<br>missed: {t}" for t in bad if t not in caught)
+                cells[-1] += "".join(f"<br>alarm: {t}" for t in alarms)
+        print(f"| {name} | {len(bad)} | {len(fine)} | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":

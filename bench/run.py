@@ -106,6 +106,30 @@ def bench_warm_queries() -> None:
     return retriever
 
 
+def bench_replies(retriever) -> None:
+    """A whole reply (understand, plan, points, questions, crisis check), warm: the composer's
+    parts are built first, as the app does while it loads."""
+    from reflect_bot.evaluation import load_stories
+    from reflect_bot.reply import RetrievalComposer
+
+    composer = RetrievalComposer(retriever)
+    start = time.perf_counter()
+    composer.warm()
+    row("reply parts built (`warm()`, vectors cached)", f"{time.perf_counter() - start:.1f} s",
+        "in the app's loading worker")
+    messages = [s.message for f in sorted((ROOT / "tests" / "stories").glob("*.yaml"))
+                for s in load_stories(f)]
+    for n in range(5):  # warm up on texts not measured (the encoder caches recent vectors)
+        composer.compose(f"warm-up message number {n}: a hard session today")
+    times = []
+    for m in messages:
+        t = time.perf_counter()
+        composer.compose(m)
+        times.append(time.perf_counter() - t)
+    row(f"warm reply p50 / p95 ({len(messages)} practitioner messages)",
+        f"{pct(times, 50):.0f} / {pct(times, 95):.0f} ms", "target p95 <= 300 ms")
+
+
 def bench_synthetic(retriever, sizes: list[int]) -> None:
     from reflect_bot.corpus import Corpus, Passage, Source
     from reflect_bot.index import from_vectors
@@ -164,6 +188,7 @@ def main() -> int:
         os.environ.update(env)
         bench_commands(env)
         retriever = bench_warm_queries()
+        bench_replies(retriever)
         bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])
         tui = ROOT / "bench" / "tui_bench.py"
         if tui.exists():

@@ -363,11 +363,25 @@ def _sources(raw: object, path: Path) -> tuple[Source, ...]:
             Source(
                 title=_str_field(item, "title", where),
                 author_or_publisher=_str_field(item, "author_or_publisher", where),
-                year=_str_field(item, "year", where),
+                year=_year(item, where),
                 url=_str_field(item, "url", where),
             )
         )
     return tuple(sources)
+
+
+# A source's date: the year it was published, or, for an undated web page, when it was read.
+_YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)|accessed 20\d\d-(0[1-9]|1[0-2])")
+
+
+def _year(item: dict, where: str) -> str:
+    year = _str_field(item, "year", where)
+    if not _YEAR.fullmatch(year):
+        raise CorpusError(
+            f"{where}: field 'year' must be the year published (2022) or, for an undated page, "
+            f"'accessed YYYY-MM', not {year!r}"
+        )
+    return year
 
 
 def _passage(

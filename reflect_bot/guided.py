@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reflect_bot import safety
-from reflect_bot.compose import Cited, Composer, Focus, Reply, Turn, acknowledge
 from reflect_bot.prompts import Prompts, ReflectiveModel, Stage
+from reflect_bot.reply import Cited, Composer, Focus, Reply, Turn, listening_reply
 
 Command = Literal["back", "skip", "finish"]
 
@@ -66,6 +66,7 @@ class GuidedReflection:
         model: ReflectiveModel | str,
         composer: Composer | None = None,
         prompts: Prompts | None = None,
+        organisation: safety.Organisation | None = None,
     ) -> None:
         if prompts is None:
             from reflect_bot.prompts import default_prompts
@@ -74,6 +75,9 @@ class GuidedReflection:
         self.prompts: Prompts = prompts
         self.model: ReflectiveModel = prompts.model(model) if isinstance(model, str) else model
         self.composer: Composer | None = composer
+        # whose crisis routes to offer (the settings' nation and EAP) when there is no composer
+        self.organisation = organisation or getattr(composer, "organisation", None) \
+            or safety.Organisation()
         self.answers: list[StageAnswer] = [StageAnswer(stage) for stage in self.model.stages]
         self.index = 0  # the current stage
         self.finished = False
@@ -188,18 +192,7 @@ class GuidedReflection:
             if i != self.index and a.text and a.reply is not None
         )
         if self.composer is None:
-            check = safety.check(text)
-            return Reply(
-                acknowledgement=acknowledge(text, self.prompts, check=check, turn=len(history)),
-                grounded=False,
-                crisis=check.crisis,
-                crisis_kind=check.kind,
-                banner_text=safety.crisis_banner(check.kind, self.prompts.safety, markdown=False)
-                if check.crisis and check.kind else "",
-                banner_markdown=safety.crisis_banner(check.kind, self.prompts.safety)
-                if check.crisis and check.kind else "",
-                sign_off=self.prompts.safety.continue_offer if check.crisis else "",
-            )
+            return listening_reply(text, self.prompts, self.organisation, turn=len(history))
         earlier = self.said_so_far(self.index)
         context = (" ".join(earlier),) if stage.guidance == "all" and earlier else ()
         focus = Focus(stage=stage, context=context, guidance=stage.guidance != "none",

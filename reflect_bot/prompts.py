@@ -97,16 +97,38 @@ class GuidedWording:
     summary: dict[str, str]
 
 
+MESSAGE_TYPES = ("story", "own-state", "how-to", "teaching", "good-news", "follow-up",
+                 "off-topic")
+
+
+@dataclass(frozen=True)
+class TypeWording:
+    """How a reply to one kind of message opens and closes (and, for some, what it asks)."""
+
+    openers: tuple[str, ...]
+    closings: tuple[str, ...]
+    questions: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # a message is this kind only if it has one of these cues
+    excludes: tuple[str, ...] = ()  # ...and none of these
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a question may take for granted, and the words that show it was said."""
+
+    id: str
+    in_question: tuple[str, ...]
+    in_message: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ReplyWording:
     feelings: tuple[CueSet, ...]  # in priority order
-    situations: tuple[CueSet, ...]
-    openers: tuple[str, ...]
-    follow_ups: tuple[str, ...]
+    by_type: dict[str, TypeWording]  # one for each of MESSAGE_TYPES
+    events: tuple[Event, ...]
     headings: dict[str, str]  # "guidance" | "questions" | "sources"
     no_fit: str
     empty: str
-    sign_off: tuple[str, ...]
     guided: GuidedWording
 
 
@@ -121,6 +143,19 @@ class CrisisRoute:
     name: str
     contact: str
     detail: str
+    # where it applies: "england", "wales", or "unset" (the nation is not set); all by default
+    nations: tuple[str, ...] = ("england", "wales", "unset")
+    eap: bool = False  # the employee assistance programme: the settings may name it
+
+
+@dataclass(frozen=True)
+class SupportNote:
+    """Routes for a hard moment that is not an emergency (a death, abuse aimed at you)."""
+
+    heading: str
+    intro: str
+    routes: tuple[CrisisRoute, ...]
+    cues: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -130,7 +165,8 @@ class SafetyWording:
     continue_offer: str
     acknowledgements: dict[str, tuple[str, ...]]  # "self" | "danger"
     client_risk_topic: str
-    crisis_areas: tuple[str, ...]  # knowledge areas a crisis reply may cite
+    crisis_topics: tuple[str, ...]  # the only topics a crisis reply may cite
+    support: dict[str, SupportNote]  # other hard moments: "death-or-sfo", "abuse-at-staff"
 
 
 @dataclass(frozen=True)
@@ -386,13 +422,11 @@ def _replies(path: Path) -> ReplyWording:
     )
     return ReplyWording(
         feelings=_cue_sets(f, "feelings"),
-        situations=_cue_sets(f, "situations"),
-        openers=f.texts(f.data, "openers"),
-        follow_ups=f.texts(f.data, "follow_ups"),
+        by_type=_by_type(f),
+        events=_events(f),
         headings={k: f.text(headings, k, "headings") for k in ("guidance", "questions", "sources")},
         no_fit=f.text(f.data, "no_fit"),
         empty=f.text(f.data, "empty"),
-        sign_off=f.texts(f.data, "sign_off"),
         guided=guided,
     )
 
@@ -407,21 +441,7 @@ def _safety(path: Path) -> SafetyWording:
         )
         for kind in ("self", "danger")
     }
-    raw_routes = f.get(f.data, "routes", "")
-    if not isinstance(raw_routes, list) or not raw_routes:
-        raise f.fail("routes", "expected a list of crisis routes")
-    routes = []
-    for i, raw in enumerate(raw_routes):
-        where = f"routes[{i}]"
-        if not isinstance(raw, dict):
-            raise f.fail(where, "expected a mapping with name, contact, detail")
-        routes.append(
-            CrisisRoute(
-                name=f.text(raw, "name", where),
-                contact=f.text(raw, "contact", where),
-                detail=f.text(raw, "detail", where),
-            )
-        )
+    routes = _routes(f, f.data, "routes", "")
     contacts = " ".join(r.contact for r in routes)
     for required, label in (("999", "999"), ("116 123", "Samaritans 116 123"),
                             ("85258", "SHOUT 85258"), ("111", "NHS 111")):
@@ -435,8 +455,102 @@ def _safety(path: Path) -> SafetyWording:
         continue_offer=f.text(f.data, "continue"),
         acknowledgements={k: f.texts(acks, k, "acknowledgement") for k in ("self", "danger")},
         client_risk_topic=f.text(client_risk, "topic", "client_risk"),
-        crisis_areas=f.texts(f.data, "crisis_guidance_areas"),
+        crisis_topics=f.texts(f.data, "crisis_guidance_topics"),
+        support={
+            kind: SupportNote(
+                heading=f.text(raw, "heading", f"support.{kind}"),
+                intro=f.text(raw, "intro", f"support.{kind}"),
+                routes=_routes(f, raw, "routes", f"support.{kind}"),
+                cues=f.texts(raw, "cues", f"support.{kind}"),
+            )
+            for kind, raw in f.mapping(f.data, "support").items()
+        },
     )
+
+
+NATIONS = ("england", "wales", "unset")
+
+
+def _routes(f: _File, data: Mapping, key: str, where: str) -> tuple[CrisisRoute, ...]:
+    field = f"{where}.{key}" if where else key
+    raw_routes = f.get(data, key, where)
+    if not isinstance(raw_routes, list) or not raw_routes:
+        raise f.fail(field, "expected a list of routes")
+    routes = []
+    for i, raw in enumerate(raw_routes):
+        at = f"{field}[{i}]"
+        if not isinstance(raw, dict):
+            raise f.fail(at, "expected a mapping with name, contact, detail")
+        nations = raw.get("nations", list(NATIONS))
+        if not isinstance(nations, list) or not nations or any(n not in NATIONS for n in nations):
+            raise f.fail(f"{at}.nations", f"expected a list of {', '.join(NATIONS)}")
+        routes.append(
+            CrisisRoute(
+                name=f.text(raw, "name", at),
+                contact=f.text(raw, "contact", at),
+                detail=f.text(raw, "detail", at),
+                nations=tuple(nations),
+                eap=raw.get("eap") is True,
+            )
+        )
+    return tuple(routes)
+
+
+def load_crisis_bank(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """prompts/crisis_bank.yaml: (crisis phrasings with their category, look-alikes)."""
+    f = _File(path)
+    sides = []
+    for side in ("crisis", "lookalike"):
+        groups = f.mapping(f.data, side)
+        items = []
+        for category in groups:
+            items += [(t, str(category)) for t in f.texts(groups, str(category), side)]
+        sides.append(tuple(items))
+    return sides[0], tuple(t for t, _ in sides[1])
+
+
+def _by_type(f: _File) -> dict[str, TypeWording]:
+    raw = f.mapping(f.data, "by_type")
+    out = {}
+    for kind in MESSAGE_TYPES:
+        where = f"by_type.{kind}"
+        entry = f.mapping(raw, kind, "by_type")
+        questions = _questions(f, entry, "questions", where, 1, 8) if "questions" in entry else ()
+        out[kind] = TypeWording(
+            openers=f.texts(entry, "openers", where),
+            closings=f.texts(entry, "closings", where),
+            questions=questions,
+            requires=f.texts(entry, "requires", where) if "requires" in entry else (),
+            excludes=f.texts(entry, "excludes", where) if "excludes" in entry else (),
+        )
+    unknown = sorted(set(raw) - set(MESSAGE_TYPES))
+    if unknown:
+        raise f.fail(f"by_type.{unknown[0]}", f"unknown type (known: {', '.join(MESSAGE_TYPES)})")
+    return out
+
+
+def _events(f: _File) -> tuple[Event, ...]:
+    events = []
+    for name, raw in f.mapping(f.data, "events").items():
+        where = f"events.{name}"
+        words = {}
+        for key in ("in_question", "in_message"):
+            words[key] = f.texts(raw, key, where)
+            for i, cue in enumerate(words[key]):
+                if cue != cue.lower() or "*" in cue[:-1]:
+                    raise f.fail(f"{where}.{key}[{i}]", f"lowercase; '*' only at the end: {cue!r}")
+        events.append(Event(str(name), words["in_question"], words["in_message"]))
+    return tuple(events)
+
+
+def load_message_types(path: Path) -> dict[str, tuple[str, ...]]:
+    """prompts/message_types.yaml: labelled example messages for each of MESSAGE_TYPES."""
+    f = _File(path)
+    types = f.mapping(f.data, "types")
+    unknown = sorted(set(types) - set(MESSAGE_TYPES))
+    if unknown:
+        raise f.fail(f"types.{unknown[0]}", f"unknown type (known: {', '.join(MESSAGE_TYPES)})")
+    return {kind: f.texts(types, kind, "types", 10) for kind in MESSAGE_TYPES}
 
 
 def _everyday(path: Path) -> tuple[str, ...]:

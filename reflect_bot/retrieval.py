@@ -20,6 +20,7 @@ from reflect_bot.embedding import Embedder, get_embedder
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, open_index
 from reflect_bot.lexical import Lexical
+from reflect_bot.mmr import mmr
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Fusion = Literal["rrf", "weighted"]
@@ -94,16 +95,18 @@ class Retriever:
         Recent texts come from a small cache: a search, the composer's fit check and its
         sentence choice all ask for the same message, and encoding is deterministic.
         """
+        if not texts:
+            return np.zeros((0, self.index.passage_vectors.shape[1]), dtype=np.float32)
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
-            self._vectors[text] = vector
+        fresh = dict(zip(missing, self.embedder.encode(missing), strict=True))
+        out = np.stack([fresh[t] if t in fresh else self._vectors[t] for t in texts])
         for text in texts:
+            if text in fresh:
+                self._vectors[text] = fresh[text]
             self._vectors.move_to_end(text)
         while len(self._vectors) > ENCODE_CACHE:
             self._vectors.popitem(last=False)
-        if not texts:
-            return np.zeros((0, self.index.passage_vectors.shape[1]), dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts])
+        return out
 
     def query_vector(self, query: str, context: Sequence[str] = ()) -> np.ndarray:
         """The latest message's vector, nudged towards the recent conversation."""
@@ -171,16 +174,7 @@ class Retriever:
             return ranked[:k]
         rel = np.array([fused[p] for p in ranked])
         rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
-        vecs = self.index.passage_vectors[ranked]
-        sim = vecs @ vecs.T
-        chosen = [0]
-        best_sim = sim[0].copy()
-        while len(chosen) < min(k, len(ranked)):
-            gain = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * best_sim
-            gain[chosen] = -np.inf
-            nxt = int(np.argmax(gain))
-            chosen.append(nxt)
-            best_sim = np.maximum(best_sim, sim[nxt])
+        chosen = mmr(rel, self.index.passage_vectors[ranked], k, MMR_LAMBDA, first=0)
         return [ranked[i] for i in chosen]
 
     def _similarities(

@@ -17,11 +17,13 @@ import yaml
 
 from reflect_bot.config import config_dir, private_dir, write_private_file
 from reflect_bot.errors import ReflectBotError
+from reflect_bot.safety import Organisation
 
 SETTINGS_FILE = "settings.yaml"
 # The app registers "reflect-high-contrast" itself; the other two are Textual's own.
 THEMES = ("textual-dark", "textual-light", "reflect-high-contrast")
 REFLECTIVE_MODELS = ("gibbs", "driscoll", "kolb", "schon")
+NATIONS = ("england", "wales")
 
 
 class SettingsError(ReflectBotError):
@@ -38,6 +40,14 @@ class Settings:
     # command starts; None keeps them until the practitioner deletes them.
     retention_days: int | None = None
     knowledge_dirs: list[str] = field(default_factory=list)
+    # Where you work, for the support routes: NHS 111's mental health option differs between
+    # England and Wales, and your employer's assistance programme has its own name and number.
+    nation: str | None = None
+    eap_name: str | None = None
+    eap_phone: str | None = None
+
+    def organisation(self) -> Organisation:
+        return Organisation(nation=self.nation, eap_name=self.eap_name, eap_phone=self.eap_phone)
 
 
 def settings_path() -> Path:
@@ -103,6 +113,14 @@ def _from_mapping(raw: dict[Any, Any], path: Path) -> Settings:
     dirs = values["knowledge_dirs"]
     if not isinstance(dirs, list) or not all(isinstance(d, str) and d.strip() for d in dirs):
         raise bad("knowledge_dirs", "must be a list of folder paths")
+    if values["nation"] is not None and values["nation"] not in NATIONS:
+        raise bad("nation", f"must be one of {', '.join(NATIONS)} or null")
+    for name in ("eap_name", "eap_phone"):
+        value = values[name]
+        if value is not None and (not isinstance(value, str | int) or isinstance(value, bool)
+                                  or not str(value).strip() or len(str(value)) > 80):
+            raise bad(name, "must be a short line of text (80 characters at most) or null")
+        values[name] = None if value is None else " ".join(str(value).split())
     return Settings(**values)
 
 

@@ -39,6 +39,14 @@ def retriever(isolated_home: Path):
     return Retriever.open()
 
 
+@pytest.fixture(scope="session")
+def composer(retriever):
+    """The reply pipeline over the shipped corpus, built once per session."""
+    from reflect_bot.reply import RetrievalComposer
+
+    return RetrievalComposer(retriever)
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Make every outbound socket connection fail; returns the attempts made."""

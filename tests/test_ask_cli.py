@@ -42,7 +42,7 @@ def test_ask_json_is_one_reply_with_its_passages(opened, capsys, corpus):
     ids = [p["id"] for p in data["passages"]]
     for point in data["points"]:
         assert point["passage_id"] in ids
-        assert point["text"] in corpus.get(point["passage_id"]).text
+        assert point["text"] in corpus.get(point["passage_id"]).key_points  # verbatim
     assert all({"id", "title", "text", "topic", "sources", "score"} <= set(p)
                for p in data["passages"])
     assert data["acknowledgement"] in data["reply"]

@@ -11,7 +11,7 @@ import pytest
 
 from reflect_bot.cli import main
 
-KEYS = {"id", "title", "text", "topic", "sources", "score"}
+KEYS = {"id", "title", "text", "topic", "topic_id", "key_points", "sources", "score"}
 
 
 def test_search_json_schema(retriever, capsys) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from reflect_bot.compose import RetrievalComposer
 from reflect_bot.guided import GuidedReflection
 from reflect_bot.prompts import default_prompts
+from reflect_bot.reply import RetrievalComposer
 
 DATE = dt.date(2025, 3, 14)
 
@@ -129,7 +129,7 @@ def test_guidance_at_analysis_draws_on_everything_said(retriever, corpus):
     for reply in replies:
         assert reply.questions == ()  # the next stage's prompt brings the questions
         for point in reply.points:
-            assert point.text in corpus.get(point.passage_id).text
+            assert point.text in corpus.get(point.passage_id).key_points  # verbatim
     cited = [c.passage.id for c in reflection.cited()]
     assert len(cited) == len(set(cited))
     summary = reflection.summary_markdown(DATE)

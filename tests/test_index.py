@@ -31,7 +31,9 @@ def test_build_then_cache_hit(small_corpus_dir: Path, tmp_path: Path, retriever)
     corpus = load_paths([small_corpus_dir])
     first = open_index(corpus, get_embedder, cache_dir=tmp_path / "cache")
     assert first.status == "built"
-    assert first.index.size == len(corpus.passages) + sum(len(p.asks) for p in corpus.passages)
+    assert first.index.size == len(corpus.passages) + sum(
+        len(p.asks) + len(p.key_points) for p in corpus.passages
+    )
     assert (first.path.stat().st_mode & 0o777) in (0o600, 0o644)
     assert (first.path.parent.stat().st_mode & 0o777) == 0o700
     second = open_index(corpus, never_embed, cache_dir=tmp_path / "cache")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reflect_bot.cli import main
-from reflect_bot.compose import Conversation, RetrievalComposer
 from reflect_bot.journal import Draft, Journal
 from reflect_bot.redact import redact
+from reflect_bot.reply import Conversation, RetrievalComposer
 from reflect_bot.retrieval import Retriever
 
 MESSAGE = (
@@ -28,7 +28,7 @@ def test_whole_session_offline(tmp_path: Path, no_network, capsys, retriever) ->
     reply = conversation.send(MESSAGE)
     assert reply.grounded and reply.points and not reply.crisis
     for point in reply.points:  # every quoted sentence is in the passage it cites
-        assert point.text in opened.corpus.get(point.passage_id).text
+        assert point.text in opened.corpus.get(point.passage_id).key_points
 
     redacted = redact(MESSAGE).text
     assert not any(p in redacted for p in PLANTED)

@@ -114,9 +114,9 @@ def test_replies_cover_the_feelings_practitioners_describe(prompts):
 
 
 def test_acknowledgements_never_diagnose_or_blame(prompts):
-    lines = [line for s in (*prompts.replies.feelings, *prompts.replies.situations)
-             for line in s.lines]
-    lines += list(prompts.replies.openers) + list(prompts.replies.follow_ups)
+    lines = [line for s in prompts.replies.feelings for line in s.lines]
+    lines += [line for t in prompts.replies.by_type.values()
+              for line in (*t.openers, *t.closings)]
     banned = re.compile(
         r"\b(you have (burnout|ptsd|vicarious trauma|depression|anxiety)|you are (depressed|"
         r"traumati[sz]ed|burnt out)|you should have|your fault|offender)\b",

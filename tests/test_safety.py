@@ -25,29 +25,51 @@ def test_the_case_sets_are_big_enough():
     assert len(CASES["not_crisis"]) >= 25
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", CASES["crisis"])
-def test_crisis_phrasings_lead_with_the_routes(text):
-    result = safety.check(text)
+def test_crisis_phrasings_lead_with_the_routes(composer, text):
+    result = composer.check(text)
     assert result.crisis, text
     assert result.kind in {"self", "danger"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", CASES["not_crisis"])
-def test_look_alikes_do_not_trigger(text):
-    assert not safety.check(text).crisis, safety.check(text).matched
+def test_look_alikes_do_not_trigger(composer, text):
+    result = composer.check(text)
+    assert not result.crisis, result.matched
 
 
-def test_precision_and_recall(capsys):
-    tp = sum(safety.is_crisis(t) for t in CASES["crisis"])
-    fp = sum(safety.is_crisis(t) for t in CASES["not_crisis"])
-    recall = tp / len(CASES["crisis"])
-    precision = tp / ((tp + fp) or 1)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to die.",
+        "I'm going to kill myself tonight.",
+        "I've been cutting myself again.",
+        "i cant go on like this",
+        "I've been thinking about ending it all.",
+        "He's in reception right now with a knife.",
+        "kms honestly",
+    ],
+)
+def test_the_rules_alone_catch_the_plainest_words(text):
+    """Before the model has loaded, only the rules can show the routes."""
+    assert safety.check(text).crisis
+
+
+@pytest.mark.slow
+def test_precision_and_recall(composer, capsys):
+    rows = []
+    for name, check in (("rules alone", safety.check), ("rules + bank", composer.check)):
+        tp = sum(check(t).crisis for t in CASES["crisis"])
+        fp = sum(check(t).crisis for t in CASES["not_crisis"])
+        rows.append((name, tp, fp))
     with capsys.disabled():
-        print(
-            f"\nsafety: {len(CASES['crisis'])} crisis, {len(CASES['not_crisis'])} look-alikes; "
-            f"precision {precision:.3f}, recall {recall:.3f}"
-        )
-    assert precision == 1.0 and recall == 1.0
+        for name, tp, fp in rows:
+            print(f"\nsafety, {name}: {tp}/{len(CASES['crisis'])} crisis caught, "
+                  f"{fp}/{len(CASES['not_crisis'])} look-alike alarms")
+    _, tp, fp = rows[1]
+    assert tp == len(CASES["crisis"]) and fp == 0
 
 
 @pytest.mark.parametrize(
@@ -98,14 +120,14 @@ def test_negation_is_seen():
 def test_banner_lists_every_route_calmly_and_999_first_for_danger():
     wording = load_prompts().safety
     for kind in ("self", "danger"):
-        banner = safety.crisis_banner(kind, wording, markdown=False)
+        banner = safety.banner(kind, wording, markdown=False)
         for needed in ("999", "116 123", "85258", "111", "Employee Assistance Programme",
                        "manager"):
             assert needed in banner, needed
         assert "!" not in banner  # calm words
-    danger = safety.crisis_banner("danger", wording, markdown=False)
+    danger = safety.banner("danger", wording, markdown=False)
     assert danger.index("999") < danger.index("116 123")
-    assert safety.crisis_banner("self", wording).startswith("**")  # Markdown for the app
+    assert safety.banner("self", wording).startswith("**")  # Markdown for the app
 
 
 @settings(max_examples=300, deadline=None)
@@ -118,7 +140,7 @@ def test_any_text_gets_an_answer_and_the_same_one_twice(text):
 
 def test_safety_never_loads_the_model():
     code = (
-        "import sys; from reflect_bot import safety, prompts, compose;"
+        "import sys; from reflect_bot import safety, prompts, reply;"
         "safety.check('I want to die'); prompts.load_prompts();"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'faiss') if m in sys.modules];"
         "print(heavy); sys.exit(1 if heavy else 0)"

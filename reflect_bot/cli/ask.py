@@ -1,8 +1,10 @@
 """`reflect-bot ask` (one reply to one message) and `reflect-bot reflect` (a guided
 reflection in the plain terminal).
 
-Thin shells over reflect_bot.compose and reflect_bot.guided. The safety check runs before
-the model is loaded, so a crisis banner is printed at once and never waits for it.
+Thin shells over reflect_bot.reply and reflect_bot.guided. The rule-based safety check runs
+before the model is loaded, so a crisis banner is printed at once and never waits for it; the
+full check (rules and the labelled bank) runs with the reply, which carries the banner if
+only the bank found the crisis.
 In `reflect`, the conversation goes to stderr and the Markdown summary to stdout, so
 `reflect-bot reflect > reflection.md` keeps only the summary.
 """
@@ -24,8 +26,8 @@ from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 
 if TYPE_CHECKING:
-    from reflect_bot.compose import Focus, Reply, RetrievalComposer, Turn
     from reflect_bot.prompts import Stage
+    from reflect_bot.reply import Focus, Reply, RetrievalComposer, Turn
 
 
 
@@ -71,17 +73,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- ask ------------------------------------------------------------------------------------
 
 
-def _open_composer(knowledge: Sequence[str]) -> RetrievalComposer:
-    from reflect_bot.compose import RetrievalComposer
+def _organisation() -> safety.Organisation:
+    """Where the practitioner works (settings: nation, eap_name, eap_phone), for the routes."""
+    from reflect_bot.settings import load_settings
+
+    return load_settings().organisation()
+
+
+def _open_composer(knowledge: Sequence[str], organisation: safety.Organisation
+                   ) -> RetrievalComposer:
+    from reflect_bot.reply import RetrievalComposer
     from reflect_bot.retrieval import Retriever
 
-    return RetrievalComposer(Retriever.open(knowledge), default_prompts())
+    return RetrievalComposer(Retriever.open(knowledge), default_prompts(), organisation)
 
 
 def run_ask(args: argparse.Namespace) -> int:
     prompts = default_prompts()  # validated before anything slow happens
+    organisation = _organisation()
     if args.text == "-":
-        composer = _open_composer(args.knowledge)
+        composer = _open_composer(args.knowledge, organisation)
         for line in sys.stdin:
             reply = composer.compose(line.rstrip("\r\n"))
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
@@ -89,9 +100,10 @@ def run_ask(args: argparse.Namespace) -> int:
     check = safety.check(args.text)
     banner_shown = False
     if check.crisis and check.kind and not args.json:
-        print(safety.crisis_banner(check.kind, prompts.safety, markdown=False) + "\n", flush=True)
+        print(safety.banner(check.kind, prompts.safety, organisation, markdown=False) + "\n",
+              flush=True)
         banner_shown = True
-    reply = _open_composer(args.knowledge).compose(args.text)
+    reply = _open_composer(args.knowledge, organisation).compose(args.text)
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -179,8 +191,9 @@ def run_reflect(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).is_dir():
         raise UsageError(f"--out {args.out}: is a folder; give a file name")
     commands = {w for words in wording.commands.values() for w in words}
-    composer = BackgroundComposer(lambda: _open_composer(args.knowledge), prompts)
-    reflection = GuidedReflection(model, composer, prompts)
+    organisation = _organisation()
+    composer = BackgroundComposer(lambda: _open_composer(args.knowledge, organisation), prompts)
+    reflection = GuidedReflection(model, composer, prompts, organisation)
     err = sys.stderr
     print(wording.intro.format(model=model.name), file=err)
     print(wording.how_to + "\n", file=err)
@@ -212,9 +225,11 @@ def run_reflect(args: argparse.Namespace) -> int:
             break
         check = safety.check(text)
         if check.crisis and check.kind:  # at once: never wait for the model
-            print("\n" + safety.crisis_banner(check.kind, prompts.safety, markdown=False), file=err)
+            print("\n" + safety.banner(check.kind, prompts.safety, organisation, markdown=False),
+                  file=err)
         reply = reflection.answer(text)
-        body = reply.to_text(banner=False).strip()
+        # the routes once: already shown if the rules found the crisis, else with the reply
+        body = reply.to_text(banner=not (check.crisis and check.kind)).strip()
         if body:
             print("\n" + body, file=err)
     print("\n" + wording.finished + "\n", file=err)

@@ -1,4 +1,4 @@
-"""Crisis language -> signposting.
+"""The instant layer of the crisis check: rules over the words themselves.
 
 Plain Python and regular expressions only, so the check is instant and can run before the
 embedding model has loaded: a crisis banner must never wait for anything.
@@ -23,10 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from reflect_bot.prompts import SafetyWording
+from typing import Literal
 
 Kind = Literal["self", "danger"]
 Owner = Literal["self", "other"]
@@ -197,6 +194,10 @@ SELF_PATTERNS: tuple[_Pattern, ...] = (
     _p(rf"\b(?:{_PILL_WORDS}|rope|blade|razor)\s+(?:in\s+front\s+of|next\s+to|beside|ready\s+(?:by|for))"
        r"\s+me\b", "self"),
     _p(r"\bnot\s+safe\s+(?:with|around|from)\s+myself\b", "self"),
+    # text-speak and UK slang: "kms", "top myself", "unalive myself"
+    _p(r"(?<![\w'])kms(?![\w'])|\b(?:top|topping|topped|unalive|unaliving|off|offing)\s+myself\b"
+       r"(?!\s+up\b)",
+       "self", negatable=True),
     _p(r"\b(?:don't|do\s+not)\s+trust\s+myself\s+(?:not\s+to|around|with|tonight)\b", "self"),
     _p(r"\bwish(?:ed)?\s+i\s+(?:was|were)\s+dead\b", "self"),
     _p(r"\bwish(?:ed)?\s+i\s+(?:wasn't|weren't|was\s+not|were\s+not)\s+(?:here|alive|around|born)\b",
@@ -423,10 +424,6 @@ def _immediate_harm(view: Analysed, start: int, end: int) -> str:
     return ""
 
 
-def is_crisis(text: str) -> bool:
-    return check(text).crisis
-
-
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_BREAK.finditer(text):
@@ -489,17 +486,3 @@ def _mask_reported_speech(analysed: Analysed) -> tuple[str, bool]:
                 risky = True
             out[start:end] = " " * (end - start)
     return "".join(out), risky
-
-
-# --- the banner ---------------------------------------------------------------------------------
-
-
-def crisis_banner(kind: Kind, wording: SafetyWording, *, markdown: bool = True) -> str:
-    """The crisis routes, in calm words, to lead a reply. `kind` picks the opening lines.
-    The reply ends with `wording.continue_offer`, so the door stays open after it."""
-    banner = wording.banners[kind]
-    lines = [f"**{banner.heading}**" if markdown else banner.heading, "", banner.intro, ""]
-    for route in wording.routes:
-        name = f"**{route.name}**" if markdown else route.name
-        lines.append(f"- {name}: {route.contact}. {route.detail[:1].upper()}{route.detail[1:]}.")
-    return "\n".join(lines)

@@ -23,8 +23,8 @@ from reflect_bot.errors import JournalError, ReflectBotError
 from reflect_bot.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
-    from reflect_bot.compose import Composer
     from reflect_bot.journal import Draft, Journal, Prepared
+    from reflect_bot.reply import Composer
 
 HIGH_CONTRAST = Theme(
     name="reflect-high-contrast",
@@ -136,6 +136,15 @@ class ReflectApp(App):
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
             return
         self.retriever = retriever
+        try:  # the reply's parts (labelled examples, crisis bank): vectors from the cache
+            warm = getattr(self.composer(), "warm", None)
+            if warm is not None:
+                warm()
+        except ReflectBotError as exc:
+            self.engine_error = str(exc)
+            self.call_from_thread(setattr, self, "engine_state", "failed")
+            self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
+            return
         for warning in warnings:
             self.call_from_thread(self.notify, warning, severity="warning")
         self.call_from_thread(setattr, self, "engine_state", "ready")
@@ -144,9 +153,12 @@ class ReflectApp(App):
         """The one composer, shared by the screens (it caches sentence vectors). Call it
         from a worker once `engine_state` is "ready"."""
         if self._composer is None:
-            from reflect_bot.compose import RetrievalComposer
+            from reflect_bot.prompts import default_prompts
+            from reflect_bot.reply import RetrievalComposer
 
-            self._composer = RetrievalComposer(self.retriever)
+            self._composer = RetrievalComposer(
+                self.retriever, default_prompts(), self.settings.organisation()
+            )
         return self._composer
 
     # --- the journal -----------------------------------------------------------------

@@ -8,13 +8,14 @@ prompts wording and the same `Reply` type, but from these three passages in a fi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
 from reflect_bot import safety
-from reflect_bot.compose import Cited, Focus, Point, Reply, Turn, acknowledge
 from reflect_bot.corpus import Corpus, Passage, Source, Topic
 from reflect_bot.prompts import Stage, default_prompts
+from reflect_bot.reply import Cited, Focus, Point, Reply, Turn, listening_reply
 from reflect_bot.retrieval import Hit
 
 SOURCE = Source(
@@ -99,30 +100,18 @@ class FixedComposer:
     def compose(self, message: str, history: Sequence[Turn] = (), *,
                 focus: Focus | None = None) -> Reply:
         focus = focus or Focus()
-        check = safety.check(message)
-        headings = self.prompts.replies.headings
-        banner = {}
-        if check.crisis and check.kind:
-            banner = {
-                "banner_text": safety.crisis_banner(check.kind, self.prompts.safety,
-                                                    markdown=False),
-                "banner_markdown": safety.crisis_banner(check.kind, self.prompts.safety),
-            }
+        reply = listening_reply(message, self.prompts, safety.Organisation(), turn=len(history))
         chosen = PASSAGES[:2] if focus.guidance else ()
         points = tuple(Point(p.text.split(". ")[0] + ".", p.id, i + 1)
                        for i, p in enumerate(chosen))
         cited = tuple(Cited(i + 1, p) for i, p in enumerate(chosen))
         questions = self.prompts.questions_for("default")[:2] if focus.questions else ()
-        return Reply(
-            acknowledgement=acknowledge(message, self.prompts, check=check, turn=len(history)),
+        return dataclasses.replace(
+            reply,
             points=points,
-            questions=() if check.crisis else questions,
+            questions=() if reply.crisis else questions,
             cited=cited,
-            crisis=check.crisis,
-            crisis_kind=check.kind,
-            sign_off=self.prompts.safety.continue_offer if check.crisis else "",
-            headings=(headings["guidance"], headings["questions"], headings["sources"]),
-            **banner,
+            grounded=bool(points),
         )
 
     def stage_questions(self, stage: Stage, said: Sequence[str] = (), k: int = 3

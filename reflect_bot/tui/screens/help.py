@@ -4,31 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
-from reflect_bot import config
+from reflect_bot import config, safety
+from reflect_bot.prompts import default_prompts
 
 HELP_FILE = Path(__file__).resolve().parents[1] / "help.md"
 
 
-def crisis_routes_markdown() -> str:
-    data = yaml.safe_load((config.PROMPTS_DIR / "safety.yaml").read_text(encoding="utf-8"))
-    return "\n".join(
-        f"- **{r['name']}**: {r['contact']} ({r['detail']})" for r in data["routes"]
-    )
-
-
-def help_markdown() -> str:
+def help_markdown(organisation: safety.Organisation | None = None) -> str:
     return HELP_FILE.read_text(encoding="utf-8").format(
         data_dir=config.data_dir(),
         config_dir=config.config_dir(),
         cache_dir=config.cache_dir(),
-        crisis_routes=crisis_routes_markdown(),
+        crisis_routes=safety.routes_markdown(default_prompts().safety,
+                                             organisation or safety.Organisation()),
     )
 
 
@@ -39,5 +33,5 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(help_markdown(), id="help-text")
+            yield Markdown(help_markdown(self.app.settings.organisation()), id="help-text")
         yield Footer()

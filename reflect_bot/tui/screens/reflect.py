@@ -20,9 +20,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from reflect_bot.compose import Reply, Turn
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Draft
+from reflect_bot.reply import Reply, Turn
 from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage, ReplyMessage
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
@@ -142,9 +142,10 @@ class ReflectScreen(Screen):
         from reflect_bot import safety
         from reflect_bot.prompts import default_prompts
 
-        found = safety.check(message)
+        found = safety.check(message)  # the rules alone; the reply runs the full check
         if found.crisis and found.kind:
-            banner = safety.crisis_banner(found.kind, default_prompts().safety)
+            organisation = self.app.settings.organisation()
+            banner = safety.banner(found.kind, default_prompts().safety, organisation)
             self.app.call_from_thread(self._show_crisis, banner)
 
     def _show_crisis(self, banner_markdown: str) -> None:
