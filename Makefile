@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 index: setup
-	$(BIN)/reflect-bot index
+	$(BIN)/reflect-bot index --replies
 
 run: index
 	$(BIN)/reflect-bot

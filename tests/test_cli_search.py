@@ -89,3 +89,12 @@ def test_help_starts_without_heavy_imports() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "search" in out.stdout and out.stderr.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_index_replies_prepares_what_replies_need(composer, capsys) -> None:
+    """`make run` calls `index --replies`, so the app's first start has nothing to encode."""
+    composer.warm()  # the session's cache: this checks the command, not a cold build
+    assert main(["index", "--replies"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Up to date") and "Replies ready:" in out

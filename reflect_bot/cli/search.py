@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Build the search index if the guidance changed (or with --rebuild, always).",
     )
     p.add_argument("--rebuild", action="store_true", help="rebuild even if the cache is current")
+    p.add_argument(
+        "--replies", action="store_true",
+        help="also prepare what replies need (labelled examples, crisis bank), so the app's "
+        "first start is quick",
+    )
     p.set_defaults(func=run_index)
 
 
@@ -100,4 +105,13 @@ def run_index(args: argparse.Namespace) -> int:
         f"{result.index.size} vectors, {time.perf_counter() - start:.1f} s\n"
         f"Stored in {result.path}"
     )
+    if args.replies:
+        from reflect_bot.prompts import default_prompts
+        from reflect_bot.reply import RetrievalComposer
+        from reflect_bot.retrieval import Retriever
+
+        start = time.perf_counter()
+        retriever = Retriever(corpus, result.index, get_embedder())
+        RetrievalComposer(retriever, default_prompts()).warm()
+        print(f"Replies ready: {time.perf_counter() - start:.1f} s")
     return 0

@@ -59,7 +59,8 @@ async def test_loading_state_then_ready_and_a_queued_message_is_answered(gated_o
         assert "as soon as the guidance has loaded" in str(waiting.render())
         assert not screen.turns
         gated_open.set()
-        await wait_for(pilot, lambda: app.engine_state == "ready")
+        # ready comes after the reply's parts are built: minutes on a cold cache (run alone)
+        await wait_for(pilot, lambda: app.engine_state == "ready", timeout=600)
         await wait_for(pilot, lambda: screen.turns)
         assert not status.display
         assert screen.query(ReplyMessage) and not screen.query(PendingMessage)
