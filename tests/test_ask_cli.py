@@ -158,3 +158,16 @@ def test_help_does_not_load_the_model():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "--json" in result.stdout and "--model" in result.stdout
+
+
+@pytest.mark.slow
+def test_reflect_out_file_is_redacted(opened, capsys, monkeypatch, tmp_path):
+    """--out writes to disk, so the summary is redacted first; stdout shows nothing."""
+    out = tmp_path / "reflection.md"
+    _stdin(monkeypatch, _script("Mr Tobias Wainwright-Hale (CRN X918273) shouted at me.",
+                                "finish"))
+    assert main(["reflect", "--model", "gibbs", "--out", str(out)]) == 0
+    summary = out.read_text(encoding="utf-8")
+    assert "Wainwright-Hale" not in summary and "X918273" not in summary
+    assert "[CRN-1]" in summary and capsys.readouterr().out == ""
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

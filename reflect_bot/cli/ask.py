@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -245,13 +244,17 @@ def run_reflect(args: argparse.Namespace) -> int:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write `text` readable by the user alone: a reflection holds sensitive words."""
+    """Write the summary, redacted, readable by the user alone. If it cannot be written, the
+    summary goes to stdout before the error, so nothing typed is lost."""
+    from reflect_bot.config import write_private_file
+    from reflect_bot.redact import redact
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_private_file(path, redact(text).text)
     except OSError as exc:
-        raise UsageError(f"--out {path}: cannot write ({exc.strerror})") from None
+        sys.stdout.write(text)
+        raise UsageError(f"--out {path}: cannot write ({exc.strerror}); "
+                         "the summary is above") from None
 
 
 def _save(reflection, model_id: str, err: TextIO) -> None:
