@@ -42,8 +42,11 @@ class Embedder:
     ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        # bytes that are not UTF-8 arrive as lone surrogates (a binary paste, a stray byte in
+        # argv); the tokenizer rejects them, so they are read as U+FFFD instead
+        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
         vectors = self.model.encode(
-            list(texts),
+            clean,
             batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
