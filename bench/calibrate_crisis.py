@@ -9,13 +9,23 @@ printed by `make eval` and never tuned on."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-GRID = [(t, m) for t in (0.45, 0.48, 0.50, 0.52) for m in (0.03, 0.05)]
+GRID = {"THRESHOLD": (0.45, 0.48, 0.50, 0.52), "MARGIN": (0.03, 0.05)}
+
+
+def _grid(argv: list[str]) -> dict[str, tuple[float, ...]]:
+    """`NAME=v1,v2` arguments replace or add a row of the grid (any number in semantic.py)."""
+    grid = dict(GRID)
+    for arg in argv:
+        name, _, values = arg.partition("=")
+        grid[name.upper()] = tuple(float(v) for v in values.split(","))
+    return grid
 
 
 def main() -> int:
@@ -43,18 +53,21 @@ def main() -> int:
                   if p.topic_id in composer.prompts.safety.crisis_topics}
     plain = [c["query"] for c in queries if not set(c["expect"]) & crisis_ids]
     off = yaml.safe_load((ROOT / "tests" / "offtopic_cases.yaml").read_text("utf-8"))
+    grid = _grid(sys.argv[1:])
     head = [f"{name} caught | {name} alarms" for name in rounds]
-    print("| threshold | margin | " + " | ".join(head) + " | query alarms | off-topic alarms |")
-    print("|---" * (4 + 2 * len(rounds)) + "|")
-    for threshold, margin in GRID:
-        semantic.THRESHOLD, semantic.MARGIN = threshold, margin
-        row = []
+    print("| " + " | ".join(n.lower() for n in grid) + " | " + " | ".join(head)
+          + " | query alarms | off-topic alarms |")
+    print("|---" * (len(grid) + 2 + 2 * len(rounds)) + "|")
+    for values in itertools.product(*grid.values()):
+        for name, value in zip(grid, values, strict=True):
+            setattr(semantic, name, value)
+        row = [str(v) for v in values]
         for check, bad, fine in rounds.values():
             row.append(f"{sum(safety.check(t, check).crisis for t in bad)}/{len(bad)}")
             row.append(f"{sum(safety.check(t, check).crisis for t in fine)}/{len(fine)}")
         for texts in (plain, off["off_topic"]):
             row.append(f"{sum(safety.check(t, full).crisis for t in texts)}/{len(texts)}")
-        print(f"| {threshold} | {margin} | " + " | ".join(row) + " |")
+        print("| " + " | ".join(row) + " |")
     return 0
 
 

@@ -7,7 +7,9 @@
 3. Crisis detection: the regression set, each folded round, and the last held-out round,
    with the rules alone and with rules and the bank.
 
-`-v` lists the misses."""
+`-v` lists the misses. `python bench/eval.py FILE.yaml ...` measures only the given files (a new
+held-out round, before it is folded in): a list of labelled messages is scored as stories, a
+mapping with `crisis` and `not_crisis` as a crisis round."""
 
 from __future__ import annotations
 
@@ -21,8 +23,11 @@ def main() -> int:
     from reflect_bot.evaluation import evaluate, load_cases
     from reflect_bot.retrieval import Ranking, Retriever
 
-    cases = load_cases(ROOT / "tests" / "retrieval_cases.yaml")
     retriever = Retriever.open()
+    rounds = [Path(a) for a in sys.argv[1:] if a.endswith(".yaml")]
+    if rounds:
+        return _rounds(retriever, rounds, verbose="-v" in sys.argv)
+    cases = load_cases(ROOT / "tests" / "retrieval_cases.yaml")
     shipped = retriever.ranking
     variants = [
         ("dense only", {"mode": "dense"}),
@@ -50,36 +55,29 @@ def main() -> int:
     return 0
 
 
+def _rounds(retriever, paths: list[Path], verbose: bool) -> int:
+    import yaml
+
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            _crisis(retriever, [(str(path), _texts(data["crisis"]), _texts(data["not_crisis"]))],
+                    verbose)
+        else:
+            _story_table(retriever, [path], set(), verbose)
+    return 0
+
+
+def _texts(items: list) -> list[str]:
+    return [c["text"] if isinstance(c, dict) else str(c) for c in items]
+
+
 def _stories(retriever, verbose: bool) -> None:
     import yaml
 
-    from reflect_bot import safety
-    from reflect_bot.evaluation import evaluate_stories, load_stories
-    from reflect_bot.reply import RetrievalComposer
-
-    composer = RetrievalComposer(retriever)
     files = sorted((ROOT / "tests" / "stories").glob("*.yaml"))
     held = sorted((ROOT / "tests" / "heldout").glob("stories*.yaml"))
-    print("Replies to labelled practitioner messages (first point / points: from a topic that "
-          "fits; kind: message type read as labelled)\n")
-    print("| file | n | first point fits | hit@5 | points fitting | with a fitting point | "
-          "'nothing fits' | standalone | kind |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for path in [*files, *held]:
-        m = evaluate_stories(composer, load_stories(path))
-        name = path.relative_to(ROOT / "tests")
-        name = f"{name} (held out)" if path in held else str(name)
-        print(f"| {name} | {m.cases} | {m.top1:.1%} | {m.hit5:.1%} | {m.fitting_points:.1%} "
-              f"of {m.points} | {m.with_fitting_point:.1%} | {m.told_nothing_fits} | "
-              f"{m.standalone:.1%} | {m.kind:.1%} |")
-        if verbose:
-            for sid, got, want in m.misses:
-                print(f"|   miss {sid}: cited {got}, wanted {list(want)} |")
-    print("\nCrisis detection (caught: crisis phrasings shown the routes; alarms: look-alikes "
-          "shown them)\n")
-    print("| set | crisis | look-alikes | rules alone: caught, alarms | rules + bank: caught, "
-          "alarms |")
-    print("|---|---|---|---|---|")
+    _story_table(retriever, [*files, *held], set(held), verbose)
     regression = yaml.safe_load((ROOT / "tests" / "safety_cases.yaml").read_text("utf-8"))
     sets = [("regression (tests/safety_cases.yaml)", regression["crisis"],
              regression["not_crisis"])]
@@ -91,6 +89,55 @@ def _stories(retriever, verbose: bool) -> None:
         sets.append((f"{path.relative_to(ROOT / 'tests')} ({label})",
                      [c["text"] for c in data["crisis"]],
                      [c["text"] for c in data["not_crisis"]]))
+    _crisis(retriever, sets, verbose)
+
+
+def _composer(retriever):
+    from reflect_bot.reply import RetrievalComposer
+
+    global _COMPOSER
+    if _COMPOSER is None or _COMPOSER.retriever is not retriever:
+        _COMPOSER = RetrievalComposer(retriever)
+    return _COMPOSER
+
+
+_COMPOSER = None
+
+
+def _story_table(retriever, paths: list[Path], held: set[Path], verbose: bool) -> None:
+    from reflect_bot.evaluation import evaluate_stories, load_stories
+
+    composer = _composer(retriever)
+    print("Replies to labelled practitioner messages (first point / points: from a topic that "
+          "fits; kind: message type read as labelled)\n")
+    print("| file | n | first point fits | hit@5 | points fitting | with a fitting point | "
+          "'nothing fits' | standalone | kind |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for path in paths:
+        m = evaluate_stories(composer, load_stories(path))
+        try:
+            name = str(path.resolve().relative_to(ROOT / "tests"))
+        except ValueError:
+            name = str(path)
+        name = f"{name} (held out)" if path in held else name
+        print(f"| {name} | {m.cases} | {m.top1:.1%} | {m.hit5:.1%} | {m.fitting_points:.1%} "
+              f"of {m.points} | {m.with_fitting_point:.1%} | {m.told_nothing_fits} | "
+              f"{m.standalone:.1%} | {m.kind:.1%} |")
+        if verbose:
+            for sid, got, want in m.misses:
+                print(f"|   miss {sid}: cited {got}, wanted {list(want)} |")
+    print()
+
+
+def _crisis(retriever, sets: list[tuple[str, list[str], list[str]]], verbose: bool) -> None:
+    from reflect_bot import safety
+
+    composer = _composer(retriever)
+    print("Crisis detection (caught: crisis phrasings shown the routes; alarms: look-alikes "
+          "shown them)\n")
+    print("| set | crisis | look-alikes | rules alone: caught, alarms | rules + bank: caught, "
+          "alarms |")
+    print("|---|---|---|---|---|")
     for name, bad, fine in sets:
         cells = []
         for check in (safety.check, composer.check):
@@ -98,10 +145,11 @@ def _stories(retriever, verbose: bool) -> None:
             alarms = [t for t in fine if check(t).crisis]
             cells.append(f"{len(caught)}/{len(bad)} ({len(caught) / len(bad):.0%}), "
                          f"{len(alarms)}/{len(fine)} ({len(alarms) / len(fine):.0%})")
-            if verbose and check is composer.check:
+            if verbose and check == composer.check:
                 cells[-1] += "".join(f"<br>missed: {t}" for t in bad if t not in caught)
                 cells[-1] += "".join(f"<br>alarm: {t}" for t in alarms)
         print(f"| {name} | {len(bad)} | {len(fine)} | {cells[0]} | {cells[1]} |")
+    print()
 
 
 if __name__ == "__main__":
