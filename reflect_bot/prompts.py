@@ -553,6 +553,16 @@ def load_message_types(path: Path) -> dict[str, tuple[str, ...]]:
     return {kind: f.texts(types, kind, "types", 10) for kind in MESSAGE_TYPES}
 
 
+def load_topic_examples(path: Path) -> dict[str, tuple[str, ...]]:
+    """prompts/topic_examples.yaml: practitioner messages labelled with the topic that fits
+    them best (folded-in story rounds). Missing file: no examples."""
+    if not path.exists():
+        return {}
+    f = _File(path)
+    topics = f.mapping(f.data, "topics")
+    return {str(t): f.texts(topics, str(t), "topics") for t in topics}
+
+
 def _everyday(path: Path) -> tuple[str, ...]:
     f = _File(path)
     return f.texts(f.data, "everyday_topics")

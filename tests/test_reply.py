@@ -130,6 +130,11 @@ def test_the_routes_follow_the_organisation_settings(organisation, present, abse
         ("He threatened me on the home visit, said he knew where I lived.", "abuse-at-staff"),
         ("He told me his dad used to threaten him when he was little.", None),
         ("He was charged with theft years ago.", None),
+        ("She's been low since her mum died in the spring and keeps missing appointments.",
+         None),
+        ("He cried talking about his brother's funeral.", None),
+        ("Found out this morning that the lad I supervised died in the hostel.",
+         "death-or-sfo"),
     ],
 )
 def test_hard_moments_get_their_own_routes_not_the_banner(message, kind):

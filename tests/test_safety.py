@@ -57,6 +57,27 @@ def test_the_rules_alone_catch_the_plainest_words(text):
     assert safety.check(text).crisis
 
 
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        # thinking about a method, and dropped g's, as people type them
+        ("ive been lookin up which bridges on the ring road are high enough", True),
+        ("I keep googling how many of my sleeping tablets it would take.", True),
+        ("been thinkin of endin it all tbh", True),
+        ("The rope in the garage has started to look like the answer.", True),
+        ("Searched 'painless ways' on my phone at 3am.", True),
+        # the same words, innocently
+        ("I googled the side effects of my tablets because I keep feeling sick.", False),
+        ("We looked up which bridges are shut for the roadworks before the home visit.", False),
+        ("What's the quickest way to get a PSR written when the interview ran late?", False),
+        ("Any painless ways to give a colleague difficult feedback?", False),
+        ("He's been looking up bridges near the hostel, so I rang the crisis team.", False),
+    ],
+)
+def test_the_rules_see_method_thinking_whoever_types_it(text, crisis):
+    assert safety.check(text).crisis is crisis, text
+
+
 @pytest.mark.slow
 def test_precision_and_recall(composer, capsys):
     rows = []

@@ -21,6 +21,7 @@ from reflect_bot.reply.understand import Understanding
 
 FIRST_TOPIC_BONUS = 0.1  # the situation's own questions come first when close
 TYPE_BANK_BONUS = 0.15  # a kind of message with its own questions (good news) leans on them
+ONLY_OWN_BANK = frozenset({"teaching"})  # kinds asked only their own bank's questions
 QUESTION_LAMBDA = 0.85  # mostly relevance, just enough to avoid near-repeats
 
 
@@ -48,11 +49,14 @@ def choose(
     type_bank = prompts.replies.by_type[understood.kind].questions
     for q in type_bank:
         pool.setdefault(q, TYPE_BANK_BONUS)
+    if understood.kind in ONLY_OWN_BANK and type_bank:
+        topics = ()  # a topic's questions are about a case, not about planning a session
     for i, topic in enumerate(dict.fromkeys(topics)):
         for q in prompts.questions_for(topic):
             pool.setdefault(q, FIRST_TOPIC_BONUS if i == 0 else 0.0)
-    for q in prompts.questions[DEFAULT_BANK]:
-        pool.setdefault(q, -FIRST_TOPIC_BONUS)
+    if understood.kind not in ONLY_OWN_BANK or not type_bank:
+        for q in prompts.questions[DEFAULT_BANK]:
+            pool.setdefault(q, -FIRST_TOPIC_BONUS)
     fresh = [q for q in pool if q not in asked and presupposes(q, understood, prompts) is None]
     if not fresh:
         fresh = [q for q in prompts.questions[DEFAULT_BANK] if q not in asked] or list(

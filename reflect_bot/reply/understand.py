@@ -26,7 +26,14 @@ import numpy as np
 from reflect_bot import safety
 from reflect_bot.corpus import Corpus
 from reflect_bot.cues import cue_regex, mentions
-from reflect_bot.prompts import MESSAGE_TYPES, CueSet, Prompts, load_message_types
+from reflect_bot.prompts import (
+    MESSAGE_TYPES,
+    PROMPTS_DIR,
+    CueSet,
+    Prompts,
+    load_message_types,
+    load_topic_examples,
+)
 from reflect_bot.vectors import Encode, cached_array, cached_vectors
 
 TYPE_STEPS = 300  # gradient steps for the message-type classifier
@@ -170,6 +177,14 @@ class Understander:
                 for ask in corpus.get(pid).asks:
                     texts.append(ask)
                     labels.append(topic.id)
+        # practitioner messages from earlier story rounds, each under the topic that fits best
+        path = prompts.directory / "topic_examples.yaml"
+        for topic_id, messages in load_topic_examples(
+            path if path.exists() else PROMPTS_DIR / path.name
+        ).items():
+            if topic_id in corpus.topics:  # a topic a user removed has no examples
+                texts += messages
+                labels += [topic_id] * len(messages)
         self.topic_ids = sorted(set(labels))
         index = {t: i for i, t in enumerate(self.topic_ids)}
         self.example_topic = np.array([index[t] for t in labels], dtype=np.int32)

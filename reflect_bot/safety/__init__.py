@@ -67,6 +67,14 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 # "he told me his dad used to threaten him": the practitioner is only the listener
 _REPORTING = re.compile(r"\b(?:told|tell|telling|said to|asked|showed|showing)\s+me\b")
 NEAR_WORDS = 6  # abuse is aimed at the practitioner when they are named this close to it
+# "since his wife died", "her mum's funeral": a death in someone's family is their
+# bereavement (guidance on that), not the death of a person the practitioner supervised.
+_RELATIVE = re.compile(
+    r"\b(?:wife|husband|partner|mum|mam|mom|mother|dad|father|nan|nana|gran|granny|grandad|"
+    r"grandma|grandmother|grandfather|brother|sister|son|daughter|baby|child|kid|friend|mate|"
+    r"uncle|auntie|aunt|cousin|fianc\w*|girlfriend|boyfriend|ex|stepdad|stepmum|dog|cat|pet|"
+    r"parents?|family)(?:'s)?\b"
+)
 
 
 def _aimed_at_practitioner(words: str, start: int, end: int) -> bool:
@@ -76,11 +84,17 @@ def _aimed_at_practitioner(words: str, start: int, end: int) -> bool:
     return bool(_FIRST_PERSON.search(near))
 
 
+def _a_relatives_death(words: str, start: int) -> bool:
+    before = " ".join(words[:start].split()[-NEAR_WORDS:])
+    return bool(_RELATIVE.search(before))
+
+
 def hard_moment(text: str, wording: SafetyWording) -> str | None:
     """"abuse-at-staff" when the message says the practitioner was threatened or abused,
     "death-or-sfo" when someone they supervise died or was charged with a serious offence;
     otherwise None. Abuse counts only when the practitioner is named close to it, and not
-    only as the one being told ("he told me his dad used to threaten him")."""
+    only as the one being told ("he told me his dad used to threaten him"); a death counts
+    only when it is not a relative's ("since his wife died" is his bereavement)."""
     analysed = analyse(text)
     for kind, note in wording.support.items():
         for sentence in _SENTENCE.finditer(analysed.text):
@@ -92,6 +106,8 @@ def hard_moment(text: str, wording: SafetyWording) -> str | None:
                 if kind == "abuse-at-staff" and not _aimed_at_practitioner(
                     words, m.start(), m.end()
                 ):
+                    continue
+                if kind == "death-or-sfo" and _a_relatives_death(words, m.start()):
                     continue
                 return kind
     return None

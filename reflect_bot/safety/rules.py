@@ -62,6 +62,15 @@ _CONTRACTIONS = {
     "whats": "what's", "wont": "won't",
 }
 _CONTRACTION = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.IGNORECASE)
+# Dropped g's, as people type them ("endin it all", "cuttin again", "thinkin' of"): an -in'
+# always, and these common verbs without the apostrophe (a bare -in is too often a word of its
+# own: "cabin", "begin", "within").
+_DROPPED_G = re.compile(
+    r"\b([a-z]+in)'(?=\W|$)|\b((?:end|cutt|think|do|go|feel|gett|tak|say|look|plann|kill|"
+    r"hurt|try|want|wonder|sitt|stand|driv|walk|jump|sav|hoard|stockpil|research|googl|writ|"
+    r"giv|leav|drink|noth|someth|anyth|everyth)in)\b",
+    re.IGNORECASE,
+)
 _REPORT_VERBS = (
     r"said|says|say|saying|told|tells|tell|telling|shouted|screamed|yelled|texted|wrote|"
     r"messaged|mentioned|disclosed|admitted|threatened|cried|whispered|asked|added|went|"
@@ -126,6 +135,7 @@ def analyse(text: str) -> Analysed:
         .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-")
     )
     cased = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], cased)
+    cased = _DROPPED_G.sub(lambda m: (m.group(1) or m.group(2)) + "g", cased)
     names = frozenset(
         m.start() for m in _NAME.finditer(cased) if m.group(1).lower() not in _NOT_NAMES
     )
@@ -169,6 +179,24 @@ _NOT_A_TRIP = (
     r"for\s+(?:a|an|the|two|three|some|half))\b)"
 )
 _END_OF_THOUGHT = r"(?=\s*(?:$|[.,!?;:]|any\s*more|any\s+longer|now|at\s+all|like\s+this))"
+
+# Thinking about a method is a warning sign in itself (looking up bridges, weighing up how
+# many tablets, the knives as "an option"): a place or means of harm and a way of weighing it.
+_PLACES = (
+    r"(?:motorway\s+)?bridges?|flyovers?|overpass\w*|level\s+crossings?|railway\s+(?:lines?|tracks?)|"
+    r"(?:train\s+)?tracks|platform\s+edge|cliffs?|cliff\s+edge|multi-storeys?|tall\s+buildings?|"
+    r"car\s+park\s+roofs?"
+)
+_MEANS = (
+    rf"{_PILL_WORDS}|co-?codamol|codeine|insulin|morphine|antidepressants|sleeping\s+tablets|"
+    r"knives|knife|blades?|razors?|rope|ligatures?|noose|hose(?:pipe)?|exhaust|car\s+fumes|"
+    r"carbon\s+monoxide|overdose"
+)
+_WEIGH = (
+    r"looking\s+up|looked\s+up|look\s+up|googl\w*|research\w*|search\w*(?:\s+for)?|"
+    r"checking|checked\s+out|working\s+out|worked\s+out|figur\w*\s+out|scouting|"
+    r"(?:keep|kept|been)\s+(?:looking\s+at|picturing|imagining|thinking\s+about)"
+)
 
 SELF_PATTERNS: tuple[_Pattern, ...] = (
     _p(
@@ -274,6 +302,16 @@ SELF_PATTERNS: tuple[_Pattern, ...] = (
         r"(?:bridge|building|roof|cliff|ledge|multi-storey|car\s+park)\b",
         "needs",
     ),
+    _p(rf"\b(?:{_WEIGH})\s+(?:(?:which|where|what|the|how\s+high|how\s+tall|good|quiet|high)"
+       rf"\s+)*(?:\w+\s+){{0,2}}(?:{_PLACES})\b", "needs"),
+    _p(rf"\bhow\s+(?:many|much)\s+(?:\w+\s+){{0,2}}(?:{_MEANS})\b[^.!?]{{0,40}}?\b(?:would|to|will|"
+       rf"does|do)\s+(?:it\s+)?(?:take|kill|finish|be\s+(?:enough|fatal|lethal)|do\s+it)\b",
+       "default"),
+    _p(r"\b(?:painless|surest|quickest|easiest|least\s+painful)\s+ways?\b(?=\s*(?:$|[.,!?;:'\")]|"
+       r"to\s+(?:die|go|end\s+it|do\s+it|kill|check\s+out)\b|of\s+(?:dying|ending\s+it|doing\s+it)\b))",
+       "default"),
+    _p(rf"\b(?:{_MEANS})\b[^.!?]{{0,40}}?\b(?:an|the|the\s+only|my)\s+(?:option|way\s+out|answer|"
+       r"escape)\b", "default"),
     _p(r"\b(?:nothing|no\s+one|nobody|no\s+reason)\s+(?:left\s+)?to\s+live\s+for\b", "default"),
     _p(
         r"\b(?:what's|what\s+is|there's\s+no|there\s+is\s+no|no)\s+(?:the\s+)?point\s+(?:in|of)\s+"
