@@ -553,14 +553,33 @@ def load_message_types(path: Path) -> dict[str, tuple[str, ...]]:
     return {kind: f.texts(types, kind, "types", 10) for kind in MESSAGE_TYPES}
 
 
-def load_topic_examples(path: Path) -> dict[str, tuple[str, ...]]:
-    """prompts/topic_examples.yaml: practitioner messages labelled with the topic that fits
-    them best (folded-in story rounds). Missing file: no examples."""
+@dataclass(frozen=True)
+class LabelledMessage:
+    text: str
+    topic: str  # the topic id that fits best
+    kind: str  # one of MESSAGE_TYPES
+
+
+def load_labelled_messages(path: Path) -> tuple[LabelledMessage, ...]:
+    """prompts/labelled_messages.yaml: practitioner messages from folded story rounds, with
+    the topic that fits best and the kind of message. Missing file: none."""
     if not path.exists():
-        return {}
+        return ()
     f = _File(path)
-    topics = f.mapping(f.data, "topics")
-    return {str(t): f.texts(topics, str(t), "topics") for t in topics}
+    items = f.get(f.data, "messages", "")
+    if not isinstance(items, list):
+        raise f.fail("messages", "must be a list")
+    out = []
+    for i, item in enumerate(items):
+        where = f"messages[{i}]"
+        if not isinstance(item, dict):
+            raise f.fail(where, "must be a mapping with text, topic and kind")
+        kind = f.text(item, "kind", where)
+        if kind not in MESSAGE_TYPES:
+            raise f.fail(f"{where}.kind", f"unknown kind (known: {', '.join(MESSAGE_TYPES)})")
+        out.append(LabelledMessage(f.text(item, "text", where), f.text(item, "topic", where),
+                                   kind))
+    return tuple(out)
 
 
 def _everyday(path: Path) -> tuple[str, ...]:

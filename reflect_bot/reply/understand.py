@@ -31,8 +31,8 @@ from reflect_bot.prompts import (
     PROMPTS_DIR,
     CueSet,
     Prompts,
+    load_labelled_messages,
     load_message_types,
-    load_topic_examples,
 )
 from reflect_bot.vectors import Encode, cached_array, cached_vectors
 
@@ -162,11 +162,13 @@ class Understander:
         self.prompts = prompts
         self.encode = encode
         examples = load_message_types(prompts.directory / "message_types.yaml")
-        labels = np.array([i for i, k in enumerate(MESSAGE_TYPES) for _ in examples[k]])
-        vectors = cached_vectors(
-            "message-types", [t for k in MESSAGE_TYPES for t in examples[k]], encode
-        )
-        self.types = Softmax.fit(vectors, labels, len(MESSAGE_TYPES))
+        path = prompts.directory / "labelled_messages.yaml"
+        labelled = load_labelled_messages(path if path.exists() else PROMPTS_DIR / path.name)
+        typed = [(t, k) for k in MESSAGE_TYPES for t in examples[k]]
+        typed += [(m.text, m.kind) for m in labelled]
+        kinds = np.array([MESSAGE_TYPES.index(k) for _, k in typed])
+        vectors = cached_vectors("message-types", [t for t, _ in typed], encode)
+        self.types = Softmax.fit(vectors, kinds, len(MESSAGE_TYPES))
         texts: list[str] = []
         labels: list[str] = []
         for topic in corpus.topics.values():
@@ -177,14 +179,10 @@ class Understander:
                 for ask in corpus.get(pid).asks:
                     texts.append(ask)
                     labels.append(topic.id)
-        # practitioner messages from earlier story rounds, each under the topic that fits best
-        path = prompts.directory / "topic_examples.yaml"
-        for topic_id, messages in load_topic_examples(
-            path if path.exists() else PROMPTS_DIR / path.name
-        ).items():
-            if topic_id in corpus.topics:  # a topic a user removed has no examples
-                texts += messages
-                labels += [topic_id] * len(messages)
+        for m in labelled:  # a topic a user removed has no examples
+            if m.topic in corpus.topics:
+                texts.append(m.text)
+                labels.append(m.topic)
         self.topic_ids = sorted(set(labels))
         index = {t: i for i, t in enumerate(self.topic_ids)}
         self.example_topic = np.array([index[t] for t in labels], dtype=np.int32)
