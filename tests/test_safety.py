@@ -64,6 +64,8 @@ def test_the_rules_alone_catch_the_plainest_words(text):
         ("ive been lookin up which bridges on the ring road are high enough", True),
         ("I keep googling how many of my sleeping tablets it would take.", True),
         ("been thinkin of endin it all tbh", True),
+        ("started cuttin again after the review, nobody knows", True),
+        ("He's been cutting again, his mum rang me.", False),
         ("The rope in the garage has started to look like the answer.", True),
         ("Searched 'painless ways' on my phone at 3am.", True),
         # the same words, innocently
@@ -72,6 +74,13 @@ def test_the_rules_alone_catch_the_plainest_words(text):
         ("What's the quickest way to get a PSR written when the interview ran late?", False),
         ("Any painless ways to give a colleague difficult feedback?", False),
         ("He's been looking up bridges near the hostel, so I rang the crisis team.", False),
+        # an emergency in front of the practitioner, whoever it is happening to
+        ("my colleague says she's swallowed a packet of paracetamol and won't come out", True),
+        ("there's a man in the waiting room who's barely conscious, his mate says he drank "
+         "antifreeze", True),
+        ("She's taken all her annual leave before the audit, typical.", False),
+        ("He drank a lot at the weekend and is breathing down my neck about the report.",
+         False),
     ],
 )
 def test_the_rules_see_method_thinking_whoever_types_it(text, crisis):

@@ -284,6 +284,8 @@ SELF_PATTERNS: tuple[_Pattern, ...] = (
     _p(r"\b(?:attempt|attempted|attempting|commit|committed|committing)\s+suicide\b|"
        r"\bsuicide\s+(?:attempt|note|plan)\b", "needs"),
     _p(r"\bself[-\s]?harm(?:ing|ed|s)?\b", "needs", negatable=True),
+    _p(r"\b(?:been|started|start|am|i'm|keep)\s+cutting\s+(?:again|my\s+(?:arms?|legs?|thighs?|"
+       r"wrists?|stomach))\b", "default", negatable=True),
     _p(r"\b(?:take|taking|took|taken|do|done|did|had)\s+(?:an?\s+)?overdose\b|"
        r"\boverdos(?:ed|ing)\b", "needs", negatable=True),
     _p(
@@ -371,6 +373,20 @@ DANGER_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"standing\s+on\s+the\s+(?:roof|ledge|bridge|edge)|holding\s+a\s+(?:knife|blade|weapon|gun)|"
         r"got\s+a\s+(?:knife|blade|weapon|gun|machete)\b(?!\s+(?:conviction|offence|charge|crime|"
         r"history|record|warning|marker)))"
+    ),
+    # someone has just swallowed something harmful, or shows the signs of an emergency now
+    re.compile(
+        r"\b(?:has|have|'s|'ve|had)\s+(?:just\s+)?(?:swallowed|drunk|drank|necked|taken)\s+"
+        r"(?:all|a\s+(?:load|handful|bottle|packet|box|strip)|loads|the\s+(?:whole|rest))\s+"
+        rf"(?:of\s+)?(?:(?:her|his|their|my|the|those|these|them)\s+)?(?:\w+\s+)?(?:{_PILL_WORDS}|"
+        r"co-?codamol|bleach|antifreeze|blister\s+packs?)\b"
+    ),
+    re.compile(r"\b(?:drank|drunk|swallowed|swallowing|drinking)\s+(?:some\s+)?(?:bleach|antifreeze|"
+               r"weedkiller|screenwash)\b"),
+    re.compile(
+        r"\b(?:is|'s|are|'re)\s+(?:now\s+|still\s+)?(?:barely\s+conscious|going\s+(?:grey|blue)|"
+        r"turning\s+(?:grey|blue)|slurring|fitting|breathing\s+(?:really\s+)?(?:weird\w*|funny|"
+        r"strange\w*|shallow\w*))\b|\bbreathing\s+(?:really\s+)?(?:weird|funny|strange)\w*\b"
     ),
     re.compile(
         r"\b(?:someone|somebody|a\s+child|the\s+child|a\s+baby|the\s+baby|children|kids|he|she|"
