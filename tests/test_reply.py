@@ -249,6 +249,10 @@ def test_no_question_assumes_an_event_the_conversation_never_mentioned(composer,
          r"hard day|what happened next"),
         ("Really good session today, he opened up for the first time and we made a plan "
          "together.", r"hard day|difficult|what went wrong"),
+        ("Last appointment today, she thanked me for believing in her and I cried a bit in "
+         "the car, happy tears.", r"\bsad|hard day|what went wrong"),
+        ("How do I explain the window of tolerance to a new starter?",
+         r"this session|the session|the appointment"),
     ],
 )
 def test_openers_questions_and_closings_claim_nothing_unsaid(composer, message, never):

@@ -51,7 +51,7 @@ STORY_KINDS = frozenset({"story", "own-state", "follow-up", "good-news"})
 # Feelings that call for guidance on the practitioner's own wellbeing as the second point
 # ("not sure what to say" or "frustrated" is answered by the situation's guidance).
 OWN_FEELINGS = frozenset({"scared", "guilty", "numb", "overwhelmed", "tired", "hurt", "helpless",
-                          "alone", "sad"})
+                          "alone", "sad", "moved"})
 
 
 @dataclass(frozen=True)

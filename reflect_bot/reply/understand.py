@@ -51,6 +51,7 @@ MAX_SENTENCES = 40  # a long paste is understood from its first sentences: bound
 # fit at 6 of 90 while long stories, whose whole wording is far from any one passage, fit.
 ON_TOPIC = 0.42
 POSITIVE_FEELINGS = frozenset({"proud", "relieved"})
+EITHER_WAY = frozenset({"moved"})  # tears: good news is still possible
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[a-z])\s*;\s+")
 _FIRST_PERSON = re.compile(r"(?<![\w'])(?:i|i'm|i've|i'd|me|my|myself)(?![\w'])")
@@ -235,7 +236,7 @@ class Understander:
         ruled_out = set()
         if max(topics.values(), default=0.0) >= ON_TOPIC:
             ruled_out.add("off-topic")
-        if hard_moment or set(feelings) - POSITIVE_FEELINGS:  # a death is never good news
+        if hard_moment or set(feelings) - POSITIVE_FEELINGS - EITHER_WAY:  # a death is never good news
             ruled_out.add("good-news")
         return Understanding(
             text=message,
