@@ -397,3 +397,31 @@ def test_every_shipped_topic_is_evaluated(corpus) -> None:
                     story_count[topic] += 1
     assert [t for t, n in case_count.items() if n < 3] == []
     assert [t for t, n in story_count.items() if n < 2] == []
+
+
+def test_seating_advice_leaves_everyone_a_way_out(corpus) -> None:
+    """Advice to offer a seat by or facing the door must agree with de-escalation: nobody
+    boxed in, so the same text (passage or key point) keeps a clear way out for both."""
+    advice = re.compile(
+        r"\b(offer|offering|let|letting|choose|choosing)\b[^.;]{0,40}\bseat\b[^.;]{0,40}\bdoor\b"
+        r"|\bseat (by|near|nearer|facing) the door\b",
+        re.IGNORECASE,
+    )
+    way_out = re.compile(
+        r"way out|way to the door|reach the door|routes? out|boxed|blocking the other",
+        re.IGNORECASE,
+    )
+    boxed_in = [
+        (p.id, part[:60])
+        for p in corpus.passages
+        for part in (p.text, *p.key_points)
+        if advice.search(part) and not way_out.search(part)
+    ]
+    assert boxed_in == []
+
+
+def test_safeguarding_routes_are_set_out_once(corpus) -> None:
+    """One obvious place for the safeguarding routes: the Welsh duty to report anyone there is
+    reasonable cause to suspect is at risk is stated in one passage, which the others defer to."""
+    stating = [p.id for p in corpus.passages if "reasonable cause to suspect" in p.text]
+    assert stating == ["disclosure-of-abuse-safeguarding-routes"]
