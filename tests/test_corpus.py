@@ -112,6 +112,16 @@ def test_valid_topic_loads(tmp_path: Path) -> None:
                                "    url: https://example.org/a\n"),
             "field 'author_or_publisher'",
         ),
+        (
+            topic_yaml(sources="sources:\n  - author_or_publisher: A charity\n    year: 2020\n"
+                               "    url: https://example.org/a\n"),
+            "source 1: field 'title' is missing or empty",
+        ),
+        (
+            topic_yaml(sources="sources:\n  - title: A page\n    author_or_publisher: A charity\n"
+                               "    url: https://example.org/a\n"),
+            "source 1: field 'year' is missing or empty",
+        ),
         ("topic: [unclosed\n", "invalid YAML"),
         ("- just a list\n", "expected a mapping"),
     ],
@@ -365,3 +375,53 @@ def test_every_shipped_area_has_a_title(corpus) -> None:
     assert {t.area for t in corpus.topics.values()} <= set(AREA_TITLES)
     assert area_title("aces") == "Adverse childhood experiences"
     assert area_title("our-local-bit") == "Our local bit"
+
+
+def test_every_shipped_topic_is_evaluated(corpus) -> None:
+    """Each topic has at least 3 retrieval cases (tests/retrieval_cases.yaml) that expect one
+    of its passages, and is a labelled topic of at least 2 stories (tests/stories/)."""
+    import yaml
+
+    here = Path(__file__).resolve().parent
+    topic_of = {p.id: p.topic_id for p in corpus.passages}
+    cases = yaml.safe_load((here / "retrieval_cases.yaml").read_text(encoding="utf-8"))
+    case_count = {t: 0 for t in corpus.topics}
+    for case in cases:
+        for topic in {topic_of[pid] for pid in case["expect"]}:
+            case_count[topic] += 1
+    story_count = {t: 0 for t in corpus.topics}
+    for path in sorted((here / "stories").glob("*.yaml")):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8")):
+            for topic in story.get("topics") or []:
+                if topic in story_count:
+                    story_count[topic] += 1
+    assert [t for t, n in case_count.items() if n < 3] == []
+    assert [t for t, n in story_count.items() if n < 2] == []
+
+
+def test_seating_advice_leaves_everyone_a_way_out(corpus) -> None:
+    """Advice to offer a seat by or facing the door must agree with de-escalation: nobody
+    boxed in, so the same text (passage or key point) keeps a clear way out for both."""
+    advice = re.compile(
+        r"\b(offer|offering|let|letting|choose|choosing)\b[^.;]{0,40}\bseat\b[^.;]{0,40}\bdoor\b"
+        r"|\bseat (by|near|nearer|facing) the door\b",
+        re.IGNORECASE,
+    )
+    way_out = re.compile(
+        r"way out|way to the door|reach the door|routes? out|boxed|blocking the other",
+        re.IGNORECASE,
+    )
+    boxed_in = [
+        (p.id, part[:60])
+        for p in corpus.passages
+        for part in (p.text, *p.key_points)
+        if advice.search(part) and not way_out.search(part)
+    ]
+    assert boxed_in == []
+
+
+def test_safeguarding_routes_are_set_out_once(corpus) -> None:
+    """One obvious place for the safeguarding routes: the Welsh duty to report anyone there is
+    reasonable cause to suspect is at risk is stated in one passage, which the others defer to."""
+    stating = [p.id for p in corpus.passages if "reasonable cause to suspect" in p.text]
+    assert stating == ["disclosure-of-abuse-safeguarding-routes"]
