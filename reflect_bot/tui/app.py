@@ -8,7 +8,10 @@ worker started on mount (the heavy imports happen inside it). Screens watch
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -40,6 +43,12 @@ HIGH_CONTRAST = Theme(
     panel="#1a1a1a",
     boost="#333333",
     dark=True,
+)
+
+
+# Workers that only read or compute: quitting does not wait for them.
+ABANDON_ON_QUIT = frozenset(
+    {"engine", "reflect-reply", "reflect-safety", "guided-step", "browse-search", "prepare"}
 )
 
 
@@ -237,6 +246,43 @@ class ReflectApp(App):
         if saved is not None:
             self.call_from_thread(saved, entry_id)
 
+    def unsaved_work(self) -> list[str]:
+        """What quitting now would lose, one phrase per screen with work in it."""
+        found = []
+        for mode in self.MODES:
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:
+                continue
+            for screen in stack:
+                what = screen.unsaved() if hasattr(screen, "unsaved") else ""
+                if what:
+                    found.append(what)
+        return found
+
+    async def action_quit(self) -> None:
+        """Quit, asking first if anything typed would be lost (ctrl+q again quits)."""
+        from reflect_bot.tui.widgets.confirm import QuitDialog
+
+        unsaved = self.unsaved_work()
+        if not unsaved or isinstance(self.screen, QuitDialog):
+            await self.leave()
+        else:
+            self.push_screen(QuitDialog(unsaved), self._quit_chosen)
+
+    async def _quit_chosen(self, yes: bool | None) -> None:
+        if yes:
+            await self.leave()
+
+    async def leave(self) -> None:
+        """Exit once nothing is being written: a journal save, delete or export in progress
+        finishes first (work that only reads or computes is simply dropped)."""
+        writing = [w for w in self.workers if w.group not in ABANDON_ON_QUIT and w.is_running]
+        if writing:
+            self.notify("Finishing saving before quitting…", timeout=2)
+            await self.workers.wait_for_complete(writing)
+        self.exit()
+
     def on_unmount(self) -> None:
         if self.journal is not None:
             self.journal.close()
@@ -286,7 +332,16 @@ class ReflectApp(App):
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """`reflect-bot` with no command: open the app."""
+    """`reflect-bot` with no command: open the app.
+
+    Quitting is immediate: the app waits for any journal write or export to finish (see
+    `ReflectApp.leave`), then the process ends without joining the loading thread (which may
+    be halfway through importing torch or building the index) or tearing down torch's
+    modules, which together took 2-7 s on this machine.
+    """
     app = ReflectApp(knowledge=args.knowledge, settings=load_settings())
-    app.run()
-    return app.return_code or 0
+    app.run(loop=asyncio.new_event_loop())  # not asyncio.run: it joins every worker thread
+    code = app.return_code or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -40,7 +40,7 @@ from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
-from reflect_bot.tui.widgets.literal import escape_markdown
+from reflect_bot.tui.widgets.literal import clean, escape_markdown
 from reflect_bot.tui.widgets.message_input import MessageInput
 from reflect_bot.tui.widgets.stepper import Stepper
 
@@ -90,6 +90,8 @@ class GuidedScreen(Screen):
         self.busy = False
         self.saved = False
         self.summary_date: date | None = None  # None: today (tests fix it)
+        # words typed at a stage and left by going back or skipping, offered again there
+        self.drafts: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,9 +182,28 @@ class GuidedScreen(Screen):
             event.stop()
             actions[event.button.id]()
 
+    def typed(self) -> str:
+        """What is in the answer box and not yet taken as this stage's answer ("" if
+        nothing new)."""
+        if self.reflection is None or self.reflection.done or not self.is_mounted:
+            return ""
+        text = clean(self.query_one("#stage-answer", MessageInput).text).strip()
+        if self.reflection.command(text) or text == self.reflection.answers[
+                self.reflection.index].text:
+            return ""
+        return text
+
     def _begin(self, kind: str, text: str = "") -> None:
         if self.reflection is None or self.busy or self.reflection.done:
             return
+        if kind in ("back", "skip"):
+            typed = self.typed()
+            if typed:
+                self.drafts[self.reflection.index] = typed
+            else:
+                self.drafts.pop(self.reflection.index, None)
+        elif kind == "finish":
+            text = self.typed()  # finishing takes what was typed as this stage's answer
         self.busy = True
         self._set_busy(True, waiting=self.app.engine_state not in ("ready", "failed"))
         self._step(kind, text)
@@ -209,7 +230,7 @@ class GuidedScreen(Screen):
                     self.app.call_from_thread(self._step_failed, str(exc))
                     return
             else:
-                kind = command
+                kind, text = command, ""
         if kind == "back":
             moved = reflection.back()
             stage = reflection.stage
@@ -219,6 +240,12 @@ class GuidedScreen(Screen):
             note = wording.skipped.format(name=reflection.stage.name)
             reflection.skip()
         elif kind == "finish":
+            if text:
+                try:
+                    reply = reflection.answer(text)
+                except ReflectBotError as exc:
+                    self.app.call_from_thread(self._step_failed, str(exc))
+                    return
             reflection.finish()
         prompt = None if reflection.done else reflection.prompt()
         summary = summary_markdown(reflection, on=self.summary_date) if reflection.done else ""
@@ -258,7 +285,7 @@ class GuidedScreen(Screen):
             questions.append(("\n" if i else "") + f"• {q}")
         self.query_one("#stage-questions", Static).update(questions)
         box = self.query_one("#stage-answer", MessageInput)
-        box.load_text(prompt.previous_answer or "")
+        box.load_text(self.drafts.pop(prompt.number - 1, None) or prompt.previous_answer or "")
         box.move_cursor(box.document.end)
         self.query_one("#stage-back", Button).disabled = prompt.number == 1
 
@@ -284,6 +311,14 @@ class GuidedScreen(Screen):
 
     def _at_first_stage(self) -> bool:
         return self.reflection is None or self.reflection.index == 0
+
+    def unsaved(self) -> str:
+        """What quitting now would lose, in words ("" if nothing)."""
+        if self.reflection is None or self.saved:
+            return ""
+        if self.reflection.journal_turns() or self.typed() or self.drafts:
+            return "your guided reflection has not been saved"
+        return ""
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -364,6 +399,7 @@ class GuidedScreen(Screen):
         def restart(yes: bool | None = True) -> None:
             if yes:
                 self.reflection = None
+                self.drafts.clear()
                 self.query_one(ContentSwitcher).current = "guided-pick"
                 self.query_one(Stepper).update(
                     Text("Stages appear here once you choose a model.")

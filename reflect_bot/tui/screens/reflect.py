@@ -199,6 +199,14 @@ class ReflectScreen(Screen):
         cited = next(c for c in self.turns[number - 1].reply.cited if c.marker == marker)
         self.app.push_screen(PassageDialog(cited.passage, marker))
 
+    def unsaved(self) -> str:
+        """What quitting now would lose, in words ("" if nothing)."""
+        if len(self.turns) > self.saved_turns or self.pending is not None:
+            return "your conversation has not been saved"
+        if self.is_mounted and self.query_one(MessageInput).text.strip():
+            return "what you were typing in Reflect has not been sent or saved"
+        return ""
+
     # --- actions --------------------------------------------------------------------
 
     def action_cancel_reply(self) -> None:

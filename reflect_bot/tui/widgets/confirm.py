@@ -40,3 +40,15 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_choose(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class QuitDialog(ConfirmDialog):
+    """Before quitting with work that would be lost: says what, and ctrl+q again quits."""
+
+    def __init__(self, unsaved: list[str]) -> None:
+        what = "; ".join(unsaved)
+        super().__init__(
+            f"Quit reflect-bot? {what[:1].upper()}{what[1:]}, and it will be gone if you quit "
+            "now. (Press ctrl+q again to quit anyway.)",
+            yes="Quit without saving", no="Stay",
+        )
