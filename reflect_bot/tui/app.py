@@ -75,6 +75,8 @@ class ReflectApp(App):
         "journal": lazy_screen("reflect_bot.tui.screens.journal:JournalScreen"),
     }
     DEFAULT_MODE = "reflect"
+    # -narrow (under 120 columns): the compact layouts in app.tcss, for 80x24 terminals
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         # Priority: the text boxes bind F5/F6 themselves (select word/line), and the
         # screen keys must work wherever the cursor is.
@@ -95,7 +97,9 @@ class ReflectApp(App):
         "cycle-theme": ("Next theme", "Dark, light and high contrast"),
     }
 
-    engine_state: reactive[str] = reactive("loading")  # loading | ready | failed
+    # loading -> corpus -> indexing (only when the index is built) -> replies -> ready | failed
+    engine_state: reactive[str] = reactive("loading")
+    index_progress: reactive[tuple[int, int]] = reactive((0, 0))  # texts encoded, of total
 
     def __init__(
         self,
@@ -113,6 +117,7 @@ class ReflectApp(App):
         self.retriever = retriever
         self.engine_error = ""
         self.corpus = getattr(retriever, "corpus", None)
+        self.first_run = False  # the index was built this time, so replies' parts may be too
         self.journal: Journal | None = None
         self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
@@ -138,13 +143,17 @@ class ReflectApp(App):
             from reflect_bot.retrieval import Retriever
 
             warnings: list[str] = []
-            retriever = Retriever.open(self.knowledge, warn=warnings.append)
+            retriever = Retriever.open(self.knowledge, warn=warnings.append,
+                                       progress=self._index_progress)
         except ReflectBotError as exc:
             self.engine_error = str(exc)
             self.call_from_thread(setattr, self, "engine_state", "failed")
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
             return
         self.retriever = retriever
+        opened = getattr(retriever, "opened", None)
+        self.first_run = opened is not None and opened.status != "loaded"
+        self.call_from_thread(setattr, self, "engine_state", "replies")
         try:  # the reply's parts (labelled examples, crisis bank): vectors from the cache
             warm = getattr(self.composer(), "warm", None)
             if warm is not None:
@@ -157,6 +166,15 @@ class ReflectApp(App):
         for warning in warnings:
             self.call_from_thread(self.notify, warning, severity="warning")
         self.call_from_thread(setattr, self, "engine_state", "ready")
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Called from the loading thread while the index is built (first run)."""
+
+        def show() -> None:
+            self.index_progress = (done, total)
+            self.engine_state = "indexing"
+
+        self.call_from_thread(show)
 
     def composer(self) -> Composer:
         """The one composer, shared by the screens (it caches sentence vectors). Call it

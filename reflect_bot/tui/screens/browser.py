@@ -12,12 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets import Header, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reflect_bot.corpus import Passage, area_title
 from reflect_bot.lexical import words as content_words
+from reflect_bot.tui.widgets.engine_status import status_text
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.passage import PassageView, passage_text
 
 DEBOUNCE_SECONDS = 0.25
@@ -47,7 +49,7 @@ class BrowserScreen(Screen):
             with VerticalScroll(id="browser-main"):
                 yield Static("", id="browse-status")
                 yield PassageView(id="browse-passage")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#topic-tree", Tree).show_root = False
@@ -56,16 +58,12 @@ class BrowserScreen(Screen):
 
     def _engine_changed(self, state: str) -> None:
         status = self.query_one("#browse-status", Static)
-        if state == "loading":
-            status.update("Loading the guidance…")
-        elif state in ("corpus", "ready"):
-            self._fill_tree()
-            status.update("" if state == "ready" else "Loading the search model…")
-            query = self.query_one("#browse-query", Input).value
-            if state == "ready" and query.strip():
-                self.search(query)
-        elif state == "failed":
-            status.update(Text(f"Could not load the guidance: {self.app.engine_error}"))
+        if state not in ("loading", "failed"):
+            self._fill_tree()  # the corpus is loaded from "corpus" on
+        status.update("" if state == "ready" else Text(status_text(self.app)))
+        query = self.query_one("#browse-query", Input).value
+        if state == "ready" and query.strip():
+            self.search(query)
 
     def _fill_tree(self) -> None:
         tree = self.query_one("#topic-tree", Tree)
@@ -106,7 +104,7 @@ class BrowserScreen(Screen):
             return
         if self.app.engine_state != "ready":
             self.query_one("#browse-status", Static).update(
-                "The search model is still loading; results will appear when it is ready."
+                Text(f"{status_text(self.app)} Results will appear as soon as it is ready.")
             )
             return
         self._run_search(query)
@@ -204,7 +202,7 @@ class PresenterScreen(Screen):
         with VerticalScroll(id="presenter"):
             yield Static(id="presenter-body")
             yield Static(id="presenter-position")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_current()

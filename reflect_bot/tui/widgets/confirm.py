@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import literal
 
 
@@ -29,7 +30,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.no, id="confirm-no")
                 yield Button(self.yes, id="confirm-yes", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Draft, Journal, Prepared
 from reflect_bot.redact import Redaction
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import clean
 
 REDACTED_STYLE = "bold reverse"
@@ -120,10 +121,10 @@ class SavePreviewDialog(ModalScreen[Prepared | None]):
                 id="redact-more",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="preview-cancel")
+                yield Button("Cancel (Esc)", id="preview-cancel", compact=True)
                 yield Button(f"{self.verb} (ctrl+s)", id="preview-save", variant="primary",
-                             disabled=True)
-        yield Footer()
+                             disabled=True, compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#redact-more", Input).focus()
