@@ -20,7 +20,7 @@ from reflect_bot.corpus import Passage, area_title
 from reflect_bot.lexical import words as content_words
 from reflect_bot.tui.widgets.engine_status import status_text
 from reflect_bot.tui.widgets.key_footer import KeyFooter
-from reflect_bot.tui.widgets.passage import PassageView, passage_text
+from reflect_bot.tui.widgets.passage import PassageView, presenter_text
 
 DEBOUNCE_SECONDS = 0.25
 RESULTS = 12
@@ -184,12 +184,15 @@ class BrowserScreen(Screen):
 
 
 class PresenterScreen(Screen):
-    """One passage at a time, full screen, wide margins, for projecting."""
+    """One passage at a time, full screen, high contrast in every theme, for projecting.
+    A terminal cannot choose its font size: the trainer zooms the terminal (often ctrl and
+    +), and the text keeps to a readable width in the middle of the screen."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="present-back"),
-        Binding("right,n,space", "step(1)", "Next", id="present-next"),
-        Binding("left,p", "step(-1)", "Previous", id="present-previous"),
+        # presentation clickers send page down/up or the arrow keys
+        Binding("right,pagedown,n,space", "step(1)", "Next", id="present-next"),
+        Binding("left,pageup,p", "step(-1)", "Previous", id="present-previous"),
     ]
 
     def __init__(self, passage_ids: list[str], position: int, highlight: list[str]) -> None:
@@ -201,7 +204,7 @@ class PresenterScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="presenter"):
             yield Static(id="presenter-body")
-            yield Static(id="presenter-position")
+        yield Static(id="presenter-position")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -214,10 +217,11 @@ class PresenterScreen(Screen):
     def _show_current(self) -> None:
         passage = self.app.corpus.get(self.passage_ids[self.position])
         self.query_one("#presenter-body", Static).update(
-            passage_text(passage, self.highlight, presenter=True)
+            presenter_text(passage, self.highlight)
         )
+        self.query_one("#presenter", VerticalScroll).scroll_home(animate=False)
         self.query_one("#presenter-position", Static).update(
-            Text(f"{self.position + 1} of {len(self.passage_ids)}", style="dim")
+            Text(f"{self.position + 1} of {len(self.passage_ids)}")
         )
 
     def commands(self) -> Iterable[SystemCommand]:
