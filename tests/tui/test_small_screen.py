@@ -97,3 +97,32 @@ async def test_every_footer_key_can_be_read(make_fixed_app, key):
         for k in keys:
             assert 0 <= k.region.x and k.region.right <= SMALL[0], k.description
             assert k.region.width >= len(k.description) + 2, k.description
+
+
+async def test_topic_names_wrap_and_the_levels_open_and_close(make_fixed_app):
+    from textual.widgets import Static
+
+    from reflect_bot.tui.widgets.topic_list import TopicList
+
+    app = make_fixed_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.screen.query(TopicList))
+        topics = app.screen.query_one(TopicList)
+        await wait_for(pilot, lambda: topics.option_count)
+        topics.focus()
+        topics.highlighted = [topics.get_option_at_index(i).id
+                              for i in range(topics.option_count)].index("area:trauma-body")
+        await pilot.press("enter")
+        title = "Threat responses: fight, flight, freeze"
+        prompts = [str(topics.get_option_at_index(i).prompt) for i in range(topics.option_count)]
+        assert title in prompts
+        # wider than the list: it wraps onto more lines rather than being cut
+        assert len(title) > topics.scrollable_content_region.width
+        assert topics.virtual_size.height > topics.option_count
+        await pilot.press("enter")  # the first topic under "‹ All areas"
+        await pilot.press("enter")  # its first passage
+        shown = str(app.screen.query_one("#browse-passage", Static).render())
+        assert shown.startswith("Fight: when a threat response looks like aggression")
+        await pilot.press("backspace", "backspace")
+        assert topics.area is None and topics.option_count == 2

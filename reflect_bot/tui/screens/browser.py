@@ -12,15 +12,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, OptionList, Static, Tree
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reflect_bot.corpus import Passage, area_title
+from reflect_bot.corpus import Passage
 from reflect_bot.lexical import words as content_words
 from reflect_bot.tui.widgets.engine_status import status_text
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.passage import PassageView, presenter_text
+from reflect_bot.tui.widgets.topic_list import TopicList
 
 DEBOUNCE_SECONDS = 0.25
 RESULTS = 12
@@ -45,14 +46,13 @@ class BrowserScreen(Screen):
             with Vertical(id="browser-side"):
                 yield Input(placeholder="Search the guidance as you type…", id="browse-query")
                 yield OptionList(id="browse-results")
-                yield Tree("Guidance", id="topic-tree")
+                yield TopicList(id="topic-tree")
             with VerticalScroll(id="browser-main"):
                 yield Static("", id="browse-status")
                 yield PassageView(id="browse-passage")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#topic-tree", Tree).show_root = False
         self.watch(self.app, "engine_state", self._engine_changed)
         self.query_one("#browse-query", Input).focus()
 
@@ -66,19 +66,9 @@ class BrowserScreen(Screen):
             self.search(query)
 
     def _fill_tree(self) -> None:
-        tree = self.query_one("#topic-tree", Tree)
-        corpus = self.app.corpus
-        if corpus is None or tree.root.children:
-            return
-        by_area: dict[str, list] = {}
-        for topic in corpus.topics.values():
-            by_area.setdefault(topic.area, []).append(topic)
-        for area in sorted(by_area, key=area_title):
-            branch = tree.root.add(area_title(area), expand=False)
-            for topic in sorted(by_area[area], key=lambda t: t.title):
-                node = branch.add(topic.title)
-                for pid in topic.passage_ids:
-                    node.add_leaf(corpus.get(pid).title, data=pid)
+        topics = self.query_one("#topic-tree", TopicList)
+        if self.app.corpus is not None and topics.corpus is None:
+            topics.fill(self.app.corpus)
 
     # --- searching ------------------------------------------------------------------
 
@@ -144,11 +134,9 @@ class BrowserScreen(Screen):
         self.show_passage(event.option.id)
         self.query_one("#browser-main").focus()
 
-    @on(Tree.NodeHighlighted, "#topic-tree")
-    @on(Tree.NodeSelected, "#topic-tree")
-    def _tree_node(self, event: Tree.NodeSelected) -> None:
-        if event.node.data:
-            self.show_passage(event.node.data)
+    @on(TopicList.PassageChosen)
+    def _topic_passage(self, event: TopicList.PassageChosen) -> None:
+        self.show_passage(event.passage_id)
 
     def show_passage(self, passage_id: str) -> None:
         if self.app.corpus is None or passage_id not in self.app.corpus:
