@@ -15,7 +15,7 @@ import numpy as np
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
-PROGRESS_STEP = 256  # texts encoded between two progress reports
+PROGRESS_STEP = 128  # texts encoded between two progress reports
 
 # True: a bar on the terminal; a function: called with (done, total) as texts are encoded
 Progress = bool | Callable[[int, int], None]

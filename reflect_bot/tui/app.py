@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ class ReflectApp(App):
         self.engine_error = ""
         self.corpus = getattr(retriever, "corpus", None)
         self.first_run = False  # the index was built this time, so replies' parts may be too
+        self.index_started: float | None = None  # when building the index began
         self.journal: Journal | None = None
         self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
@@ -171,6 +173,8 @@ class ReflectApp(App):
         """Called from the loading thread while the index is built (first run)."""
 
         def show() -> None:
+            if done == 0 or self.index_started is None:
+                self.index_started = time.monotonic()
             self.index_progress = (done, total)
             self.engine_state = "indexing"
 

@@ -61,7 +61,7 @@ async def test_first_run_says_it_is_building_the_index_with_progress(building):
         assert "answered as soon as" in queued and "ready" in queued
         assert "answered as soon as it is ready" in status(app)
         building[0].set()
-        await wait_for(pilot, lambda: "64% done" in status(app))
+        await wait_for(pilot, lambda: "64% done, about" in status(app))
         building[1].set()
         await wait_for(pilot, lambda: app.engine_state == "ready")
         await wait_for(pilot, lambda: app.screen.turns)

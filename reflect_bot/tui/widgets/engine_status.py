@@ -6,6 +6,8 @@ meanwhile is described as queued until then (chat_message.PendingMessage), so th
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
@@ -22,7 +24,14 @@ def status_text(app: App) -> str:
     if state == "indexing":
         done, total = app.index_progress
         percent = 100 * done // total if total else 0
-        return f"Building the guidance index (first run, {BUILD_SECONDS}): {percent}% done…"
+        left = ""
+        if done and total and app.index_started is not None:
+            # a busy machine is slower than the usual figure: say what this one is doing
+            seconds = (time.monotonic() - app.index_started) * (total - done) / done
+            left = f", about {seconds / 60:.0f} min left" if seconds >= 90 else (
+                f", about {max(5, round(seconds / 5) * 5):.0f} s left")
+        return (f"Building the guidance index (first run, {BUILD_SECONDS}): "
+                f"{percent}% done{left}…")
     if state == "replies":
         return ("Getting replies ready (first run: this can take a few minutes)…"
                 if app.first_run else "Getting replies ready…")
