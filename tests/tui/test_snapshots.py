@@ -114,13 +114,18 @@ def test_guided_summary(snap_compare, make_app, size):
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
+async def search_guidance(pilot, query: str = "shouting when cornered") -> None:
+    """F4, type a query, wait for the first result to be shown."""
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#browse-query"))
+    screen = pilot.app.screen
+    screen.query_one("#browse-query", Input).value = query
+    await wait_for(pilot, lambda: screen.shown is not None)
+
+
 def test_guidance_browser(snap_compare, make_app, size):
     async def run_before(pilot):
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#browse-query"))
-        screen = pilot.app.screen
-        screen.query_one("#browse-query", Input).value = "shouting when cornered"
-        await wait_for(pilot, lambda: screen.shown is not None)
+        await search_guidance(pilot)
         await steady(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
@@ -128,11 +133,7 @@ def test_guidance_browser(snap_compare, make_app, size):
 
 def test_presenter(snap_compare, make_app, size):
     async def run_before(pilot):
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#browse-query"))
-        screen = pilot.app.screen
-        screen.query_one("#browse-query", Input).value = "shouting when cornered"
-        await wait_for(pilot, lambda: screen.shown is not None)
+        await search_guidance(pilot)
         await pilot.press("f6")
         await wait_for(pilot, lambda: pilot.app.screen.query("#presenter-body"))
         await steady(pilot)
