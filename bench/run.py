@@ -190,8 +190,8 @@ def main() -> int:
         retriever = bench_warm_queries()
         bench_replies(retriever)
         bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])
-        tui = ROOT / "bench" / "tui_bench.py"
-        if tui.exists():
+        for name in ("tui_bench.py", "quit_bench.py"):
+            tui = ROOT / "bench" / name
             out = subprocess.run(
                 [sys.executable, str(tui)], env=env, capture_output=True, text=True, check=True
             ).stdout

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
+PROGRESS_STEP = 128  # texts encoded between two progress reports
+
+# True: a bar on the terminal; a function: called with (done, total) as texts are encoded
+Progress = bool | Callable[[int, int], None]
 
 
 def model_dir() -> str:
@@ -38,10 +42,20 @@ class Embedder:
         self.dimension = int(self.model.get_embedding_dimension())
 
     def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress = False
     ) -> np.ndarray:
+        """`progress`: True for a progress bar on the terminal, or a function called with
+        (texts done, total) as the work goes on (the app's "Building the guidance index")."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if callable(progress):
+            total, parts = len(texts), []
+            progress(0, total)
+            for start in range(0, total, PROGRESS_STEP):
+                parts.append(self.encode(texts[start:start + PROGRESS_STEP],
+                                         batch_size=batch_size))
+                progress(min(start + PROGRESS_STEP, total), total)
+            return np.concatenate(parts)
         # bytes that are not UTF-8 arrive as lone surrogates (a binary paste, a stray byte in
         # argv); the tokenizer rejects them, so they are read as U+FFFD instead
         clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]

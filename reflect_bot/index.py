@@ -23,7 +23,7 @@ import numpy as np
 
 from reflect_bot import __version__, config
 from reflect_bot.corpus import Corpus
-from reflect_bot.embedding import DIMENSION, MODEL_ID, Embedder
+from reflect_bot.embedding import DIMENSION, MODEL_ID, Embedder, Progress
 
 INDEX_FORMAT = 2
 # An exact flat inner-product index throughout: `make bench` measured 27 ms p95 for a
@@ -102,7 +102,8 @@ def cache_path(corpus: Corpus, cache_dir: Path | None = None) -> Path:
 
 
 def build(
-    corpus: Corpus, embedder: Embedder, *, progress: bool = False, vectors: np.ndarray | None = None
+    corpus: Corpus, embedder: Embedder, *, progress: Progress = False,
+    vectors: np.ndarray | None = None,
 ) -> VectorIndex:
     """Embed every passage, ask and key point and build the FAISS index (or use given
     `vectors`)."""
@@ -196,7 +197,7 @@ def open_index(
     *,
     cache_dir: Path | None = None,
     rebuild: bool = False,
-    progress: bool = False,
+    progress: Progress = False,
     warn: Callable[[str], None] = _warn,
 ) -> OpenResult:
     """Load the cached index if its manifest matches the corpus; otherwise build and save it."""

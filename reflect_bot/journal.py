@@ -30,7 +30,7 @@ from typing import Any
 
 from reflect_bot.config import data_dir, private_dir
 from reflect_bot.errors import JournalError
-from reflect_bot.redact import Redaction, redact, user_names
+from reflect_bot.redact import Redaction, Span, redact, user_names
 
 JOURNAL_FILE = "journal.db"
 KINDS = ("conversation", "reflection")
@@ -208,7 +208,13 @@ class Journal:
             raise JournalError("there is nothing to save yet: the entry has no words in it")
         names = [*user_names(), *(n for n in extra_names if n.strip())]
         tags = [t for t in draft.tags if t.strip()]
-        fields = _redact_together([text for _, text in draft.turns] + tags, names)
+        texts = [text for _, text in draft.turns] + tags
+        fields = _redact_together(texts, names)
+        if len(names) > len(user_names()):
+            # words marked in the preview hide what the practitioner wrote, never the guidance
+            # a reply quotes ("the Care Act 2014" stays whole when "Care" is a nickname)
+            quoted = [role == "reply" for role, _ in draft.turns] + [False] * len(tags)
+            fields = _extra_only_in_own_words(texts, fields, quoted, user_names())
 
         def label(value: str) -> str:  # from the app, not the practitioner, but still checked
             return redact(value, names).text
@@ -499,6 +505,36 @@ def _redact_together(texts: Sequence[str], names: Sequence[str]) -> list[Redacti
         )
         out.append(Redaction(part, spans))
         start = end + len(_SEPARATOR)
+    return out
+
+
+def _extra_only_in_own_words(
+    texts: Sequence[str], fields: Sequence[Redaction], quoted: Sequence[bool],
+    names: Sequence[str],
+) -> list[Redaction]:
+    """`fields` (redacted with the extra words) with, in each `quoted` field, only the
+    spans that redaction without the extra words also finds there (a name recognised in the
+    practitioner's words is still caught in a reply). Placeholders keep their numbers."""
+    without = _redact_together(texts, names)
+    out = list(fields)
+    for i, is_quoted in enumerate(quoted):
+        if not is_quoted:
+            continue
+        original = texts[i].replace("\x1e", " ")
+
+        def rebuilt(spans: Sequence[Span], original: str = original) -> str:
+            pieces, pos = [], 0
+            for span in spans:
+                pieces += [original[pos:span.start], span.placeholder]
+                pos = span.end
+            return "".join([*pieces, original[pos:]])
+
+        found = without[i].spans
+        kept = tuple(s for s in fields[i].spans
+                     if any(b.start < s.end and s.start < b.end for b in found))
+        # only when the spans account for the whole redacted text; otherwise hide more
+        if kept != fields[i].spans and rebuilt(fields[i].spans) == fields[i].text:
+            out[i] = Redaction(rebuilt(kept), kept)
     return out
 
 

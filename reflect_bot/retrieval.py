@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from reflect_bot.corpus import Corpus, Passage, load_corpus
-from reflect_bot.embedding import Embedder, get_embedder
+from reflect_bot.embedding import Embedder, Progress, get_embedder
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, open_index
 from reflect_bot.lexical import Lexical
@@ -76,10 +76,11 @@ class Retriever:
         *,
         cache_dir: Path | None = None,
         rebuild: bool = False,
-        progress: bool = False,
+        progress: Progress = False,
         warn: Callable[[str], None] | None = None,
     ) -> Retriever:
-        """Load the corpus, the model and the cached index (building it if stale)."""
+        """Load the corpus, the model and the cached index (building it if stale; `progress`
+        reports the build, see `Embedder.encode`)."""
         corpus = load_corpus(extra_dirs)
         kwargs = {"warn": warn} if warn else {}
         opened = open_index(

@@ -160,6 +160,17 @@ def test_banner_lists_every_route_calmly_and_999_first_for_danger():
     assert safety.banner("self", wording).startswith("**")  # Markdown for the app
 
 
+def test_compact_banner_gives_every_route_one_short_line():
+    """The app's crisis panel: all routes fit on a small screen at once."""
+    wording = load_prompts().safety
+    routes = safety.routes(wording.routes)
+    for kind in ("self", "danger"):
+        head = wording.banners[kind]
+        lines = safety.banner(kind, wording, compact=True).splitlines()
+        assert lines[0] == f"**{head.heading}.** {head.intro}"
+        assert lines[2:] == [f"- **{r.name}**: {r.contact}" for r in routes]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gets_an_answer_and_the_same_one_twice(text):

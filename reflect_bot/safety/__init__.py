@@ -141,10 +141,15 @@ def routes(
     return [_fill(r, org) for r in all_routes if nation in r.nations]
 
 
-def _route_lines(found: Sequence[CrisisRoute], markdown: bool) -> list[str]:
+def _route_lines(
+    found: Sequence[CrisisRoute], markdown: bool, compact: bool = False
+) -> list[str]:
     lines = []
     for route in found:
         name = f"**{route.name}**" if markdown else route.name
+        if compact:
+            lines.append(f"- {name}: {route.contact}")
+            continue
         detail = f"{route.detail[:1].upper()}{route.detail[1:]}"
         lines.append(f"- {name}: {route.contact}. {detail}.")
     return lines
@@ -152,13 +157,20 @@ def _route_lines(found: Sequence[CrisisRoute], markdown: bool) -> list[str]:
 
 def banner(
     kind: Kind, wording: SafetyWording, org: Organisation = Organisation(), *,
-    markdown: bool = True,
+    markdown: bool = True, compact: bool = False,
 ) -> str:
     """The crisis routes, in calm words, to lead a reply. `kind` picks the opening lines;
-    the reply ends with `wording.continue_offer`, so the door stays open after it."""
+    the reply ends with `wording.continue_offer`, so the door stays open after it.
+
+    `compact`: one short paragraph and each route as its name and how to reach it, so every
+    route fits on a small screen at once (the app's crisis panel; Help has the details)."""
     head = wording.banners[kind]
+    found = routes(wording.routes, org)
+    if compact:
+        heading = f"**{head.heading}.**" if markdown else f"{head.heading}."
+        return "\n".join([f"{heading} {head.intro}", "", *_route_lines(found, markdown, True)])
     lines = [f"**{head.heading}**" if markdown else head.heading, "", head.intro, ""]
-    return "\n".join(lines + _route_lines(routes(wording.routes, org), markdown))
+    return "\n".join(lines + _route_lines(found, markdown))
 
 
 def support_note(

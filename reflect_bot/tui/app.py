@@ -8,7 +8,11 @@ worker started on mount (the heavy imports happen inside it). Screens watch
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
+import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -43,6 +47,12 @@ HIGH_CONTRAST = Theme(
 )
 
 
+# Workers that only read or compute: quitting does not wait for them.
+ABANDON_ON_QUIT = frozenset(
+    {"engine", "reflect-reply", "reflect-safety", "guided-step", "browse-search", "prepare"}
+)
+
+
 def lazy_screen(path: str) -> Callable[[], Screen]:
     """A mode's screen, imported the first time the mode is opened (a faster first frame)."""
 
@@ -66,6 +76,8 @@ class ReflectApp(App):
         "journal": lazy_screen("reflect_bot.tui.screens.journal:JournalScreen"),
     }
     DEFAULT_MODE = "reflect"
+    # -narrow (under 120 columns): the compact layouts in app.tcss, for 80x24 terminals
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         # Priority: the text boxes bind F5/F6 themselves (select word/line), and the
         # screen keys must work wherever the cursor is.
@@ -86,7 +98,9 @@ class ReflectApp(App):
         "cycle-theme": ("Next theme", "Dark, light and high contrast"),
     }
 
-    engine_state: reactive[str] = reactive("loading")  # loading | ready | failed
+    # loading -> corpus -> indexing (only when the index is built) -> replies -> ready | failed
+    engine_state: reactive[str] = reactive("loading")
+    index_progress: reactive[tuple[int, int]] = reactive((0, 0))  # texts encoded, of total
 
     def __init__(
         self,
@@ -104,6 +118,8 @@ class ReflectApp(App):
         self.retriever = retriever
         self.engine_error = ""
         self.corpus = getattr(retriever, "corpus", None)
+        self.first_run = False  # the index was built this time, so replies' parts may be too
+        self.index_started: float | None = None  # when building the index began
         self.journal: Journal | None = None
         self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
@@ -129,13 +145,17 @@ class ReflectApp(App):
             from reflect_bot.retrieval import Retriever
 
             warnings: list[str] = []
-            retriever = Retriever.open(self.knowledge, warn=warnings.append)
+            retriever = Retriever.open(self.knowledge, warn=warnings.append,
+                                       progress=self._index_progress)
         except ReflectBotError as exc:
             self.engine_error = str(exc)
             self.call_from_thread(setattr, self, "engine_state", "failed")
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
             return
         self.retriever = retriever
+        opened = getattr(retriever, "opened", None)
+        self.first_run = opened is not None and opened.status != "loaded"
+        self.call_from_thread(setattr, self, "engine_state", "replies")
         try:  # the reply's parts (labelled examples, crisis bank): vectors from the cache
             warm = getattr(self.composer(), "warm", None)
             if warm is not None:
@@ -148,6 +168,17 @@ class ReflectApp(App):
         for warning in warnings:
             self.call_from_thread(self.notify, warning, severity="warning")
         self.call_from_thread(setattr, self, "engine_state", "ready")
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Called from the loading thread while the index is built (first run)."""
+
+        def show() -> None:
+            if done == 0 or self.index_started is None:
+                self.index_started = time.monotonic()
+            self.index_progress = (done, total)
+            self.engine_state = "indexing"
+
+        self.call_from_thread(show)
 
     def composer(self) -> Composer:
         """The one composer, shared by the screens (it caches sentence vectors). Call it
@@ -237,6 +268,43 @@ class ReflectApp(App):
         if saved is not None:
             self.call_from_thread(saved, entry_id)
 
+    def unsaved_work(self) -> list[str]:
+        """What quitting now would lose, one phrase per screen with work in it."""
+        found = []
+        for mode in self.MODES:
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:
+                continue
+            for screen in stack:
+                what = screen.unsaved() if hasattr(screen, "unsaved") else ""
+                if what:
+                    found.append(what)
+        return found
+
+    async def action_quit(self) -> None:
+        """Quit, asking first if anything typed would be lost (ctrl+q again quits)."""
+        from reflect_bot.tui.widgets.confirm import QuitDialog
+
+        unsaved = self.unsaved_work()
+        if not unsaved or isinstance(self.screen, QuitDialog):
+            await self.leave()
+        else:
+            self.push_screen(QuitDialog(unsaved), self._quit_chosen)
+
+    async def _quit_chosen(self, yes: bool | None) -> None:
+        if yes:
+            await self.leave()
+
+    async def leave(self) -> None:
+        """Exit once nothing is being written: a journal save, delete or export in progress
+        finishes first (work that only reads or computes is simply dropped)."""
+        writing = [w for w in self.workers if w.group not in ABANDON_ON_QUIT and w.is_running]
+        if writing:
+            self.notify("Finishing saving before quitting…", timeout=2)
+            await self.workers.wait_for_complete(writing)
+        self.exit()
+
     def on_unmount(self) -> None:
         if self.journal is not None:
             self.journal.close()
@@ -286,7 +354,16 @@ class ReflectApp(App):
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """`reflect-bot` with no command: open the app."""
+    """`reflect-bot` with no command: open the app.
+
+    Quitting is immediate: the app waits for any journal write or export to finish (see
+    `ReflectApp.leave`), then the process ends without joining the loading thread (which may
+    be halfway through importing torch or building the index) or tearing down torch's
+    modules, which together took 2-7 s on this machine.
+    """
     app = ReflectApp(knowledge=args.knowledge, settings=load_settings())
-    app.run()
-    return app.return_code or 0
+    app.run(loop=asyncio.new_event_loop())  # not asyncio.run: it joins every worker thread
+    code = app.return_code or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -34,3 +34,19 @@ def make_app(retriever):
         return ReflectApp(retriever=retriever, settings=settings or Settings())
 
     return make
+
+
+@pytest.fixture
+def make_fixed_app():
+    """`make_fixed_app(**kwargs)`: a ReflectApp over the small fixed corpus and composer
+    (tests/tui/fixed.py), no model: for layout and for behaviour the model does not change."""
+    from reflect_bot.settings import Settings
+    from reflect_bot.tui.app import ReflectApp
+
+    from .fixed import FixedComposer, FixedRetriever
+
+    def make(settings: Settings | None = None) -> ReflectApp:
+        return ReflectApp(settings=settings or Settings(), retriever=FixedRetriever(),
+                          composer=FixedComposer())
+
+    return make

@@ -48,7 +48,7 @@ async def test_loading_state_then_ready_and_a_queued_message_is_answered(gated_o
         status = screen.query_one("#engine-status")
         await wait_for(pilot, lambda: app.engine_state in ("loading", "corpus"))
         assert status.display and "loading" in str(status.render()).lower()
-        assert "you can start typing" in str(status.render())
+        assert "You can type now" in str(status.render())
         # typing works while it loads, and the message waits for the model
         box = screen.query_one(MessageInput)
         box.post_message(events.Paste("He shouted at me and I froze."))
@@ -56,7 +56,7 @@ async def test_loading_state_then_ready_and_a_queued_message_is_answered(gated_o
         await pilot.press("enter")
         await pilot.pause()
         waiting = screen.query_one(PendingMessage)
-        assert "as soon as the guidance has loaded" in str(waiting.render())
+        assert "answered as soon as reflect-bot is ready" in str(waiting.render())
         assert not screen.turns
         gated_open.set()
         # ready comes after the reply's parts are built: minutes on a cold cache (run alone)

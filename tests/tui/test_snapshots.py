@@ -1,7 +1,8 @@
-"""SVG snapshots of the main screens (pytest-textual-snapshot). Deterministic: a fixed
-terminal size, fixed conversations and dates, no clock, cursors not blinking, and a small
-fixed corpus and composer (tests/tui/fixed.py), so the pictures change only when the
-screens or the prompts wording do.
+"""SVG snapshots of every screen, the save preview and the crisis panel, each at 80x24 (the
+size many secure desktops open a terminal at) and at 200x60 (pytest-textual-snapshot).
+Deterministic: fixed terminal sizes, fixed conversations and dates, no clock, cursors not
+blinking, and a small fixed corpus and composer (tests/tui/fixed.py), so the pictures change
+only when the screens or the prompts wording do.
 
 After a deliberate change to how a screen looks (or to the guidance or wording shown),
 regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update` and look at the SVGs
@@ -18,25 +19,23 @@ from textual.widgets import Input
 
 from reflect_bot.journal import Draft, Journal
 from reflect_bot.settings import Settings
-from reflect_bot.tui.app import ReflectApp
 
-from .fixed import FixedComposer, FixedRetriever
-from .helpers import SIZE, answer_stage, send, start_guided, wait_for
+from .helpers import answer_stage, send, start_guided, wait_for
 
 SHOUTED = "He shouted at me in the session and I froze. I felt scared and useless."
 CRISIS = "I can't do this any more. I want to end my life."
 SUMMARY_DATE = date(2026, 3, 2)
 
 
+@pytest.fixture(params=[(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def size(request) -> tuple[int, int]:
+    return request.param
+
+
 @pytest.fixture
-def make_app():
+def make_app(make_fixed_app):
     """Shadows the conftest fixture: the fixed corpus and composer, no model."""
-
-    def make(settings: Settings | None = None) -> ReflectApp:
-        return ReflectApp(settings=settings or Settings(), retriever=FixedRetriever(),
-                          composer=FixedComposer())
-
-    return make
+    return make_fixed_app
 
 
 @pytest.fixture(autouse=True)
@@ -57,32 +56,32 @@ async def steady(pilot) -> None:
     await pilot.pause()
 
 
-def test_reflect_conversation(snap_compare, make_app):
+def test_reflect_conversation(snap_compare, make_app, size):
     async def run_before(pilot):
         await send(pilot, SHOUTED)
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_reflect_crisis_panel(snap_compare, make_app):
+def test_reflect_crisis_panel(snap_compare, make_app, size):
     async def run_before(pilot):
         await send(pilot, CRISIS)
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_reflect_high_contrast(snap_compare, make_app):
+def test_reflect_high_contrast(snap_compare, make_app, size):
     async def run_before(pilot):
         await send(pilot, SHOUTED)
         await steady(pilot)
 
     app = make_app(Settings(theme="reflect-high-contrast"))
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
 
 
-def test_reflect_light_theme_save_preview(snap_compare, make_app):
+def test_reflect_light_theme_save_preview(snap_compare, make_app, size):
     async def run_before(pilot):
         await send(pilot, "Mr Daniel Price (CRN X123456) shouted at me and I froze.")
         await pilot.press("ctrl+s")
@@ -90,19 +89,19 @@ def test_reflect_light_theme_save_preview(snap_compare, make_app):
         await steady(pilot)
 
     app = make_app(Settings(theme="textual-light"))
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
 
 
-def test_guided_stage(snap_compare, make_app):
+def test_guided_stage(snap_compare, make_app, size):
     async def run_before(pilot):
         await start_guided(pilot)
         await answer_stage(pilot, "He arrived late and shouted when I mentioned the letter.")
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_guided_summary(snap_compare, make_app):
+def test_guided_summary(snap_compare, make_app, size):
     async def run_before(pilot):
         screen = await start_guided(pilot, "driscoll")
         screen.summary_date = SUMMARY_DATE
@@ -112,22 +111,37 @@ def test_guided_summary(snap_compare, make_app):
         await wait_for(pilot, lambda: screen.reflection.done and not screen.busy)
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_guidance_browser(snap_compare, make_app):
+async def search_guidance(pilot, query: str = "shouting when cornered") -> None:
+    """F4, type a query, wait for the first result to be shown."""
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#browse-query"))
+    screen = pilot.app.screen
+    screen.query_one("#browse-query", Input).value = query
+    await wait_for(pilot, lambda: screen.shown is not None)
+
+
+def test_guidance_browser(snap_compare, make_app, size):
     async def run_before(pilot):
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#browse-query"))
-        screen = pilot.app.screen
-        screen.query_one("#browse-query", Input).value = "shouting when cornered"
-        await wait_for(pilot, lambda: screen.shown is not None)
+        await search_guidance(pilot)
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_journal(snap_compare, make_app):
+def test_presenter(snap_compare, make_app, size):
+    async def run_before(pilot):
+        await search_guidance(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#presenter-body"))
+        await steady(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+def test_journal(snap_compare, make_app, size):
     with Journal() as journal:
         for day, words in ((1, "A session about a missed appointment and a warning letter."),
                            (2, "He told me about his brother; I felt out of my depth.")):
@@ -142,10 +156,10 @@ def test_journal(snap_compare, make_app):
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "entries", None))
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_help(snap_compare, make_app, monkeypatch: pytest.MonkeyPatch):
+def test_help(snap_compare, make_app, size, monkeypatch: pytest.MonkeyPatch):
     # the folders shown are per-run temp dirs: show fixed ones instead
     for name in ("DATA", "CACHE", "CONFIG"):
         monkeypatch.setenv(f"REFLECT_BOT_{name}_DIR", f"/home/you/reflect-bot/{name.lower()}")
@@ -155,4 +169,4 @@ def test_help(snap_compare, make_app, monkeypatch: pytest.MonkeyPatch):
         await wait_for(pilot, lambda: pilot.app.screen.query("#help-text"))
         await steady(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)

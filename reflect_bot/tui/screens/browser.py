@@ -12,13 +12,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reflect_bot.corpus import Passage, area_title
+from reflect_bot.corpus import Passage
 from reflect_bot.lexical import words as content_words
-from reflect_bot.tui.widgets.passage import PassageView, passage_text
+from reflect_bot.tui.widgets.engine_status import status_text
+from reflect_bot.tui.widgets.key_footer import KeyFooter
+from reflect_bot.tui.widgets.passage import PassageView, presenter_text
+from reflect_bot.tui.widgets.topic_list import TopicList
 
 DEBOUNCE_SECONDS = 0.25
 RESULTS = 12
@@ -43,44 +46,29 @@ class BrowserScreen(Screen):
             with Vertical(id="browser-side"):
                 yield Input(placeholder="Search the guidance as you type…", id="browse-query")
                 yield OptionList(id="browse-results")
-                yield Tree("Guidance", id="topic-tree")
+                yield TopicList(id="topic-tree")
             with VerticalScroll(id="browser-main"):
                 yield Static("", id="browse-status")
                 yield PassageView(id="browse-passage")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#topic-tree", Tree).show_root = False
         self.watch(self.app, "engine_state", self._engine_changed)
         self.query_one("#browse-query", Input).focus()
 
     def _engine_changed(self, state: str) -> None:
         status = self.query_one("#browse-status", Static)
-        if state == "loading":
-            status.update("Loading the guidance…")
-        elif state in ("corpus", "ready"):
-            self._fill_tree()
-            status.update("" if state == "ready" else "Loading the search model…")
-            query = self.query_one("#browse-query", Input).value
-            if state == "ready" and query.strip():
-                self.search(query)
-        elif state == "failed":
-            status.update(Text(f"Could not load the guidance: {self.app.engine_error}"))
+        if state not in ("loading", "failed"):
+            self._fill_tree()  # the corpus is loaded from "corpus" on
+        status.update("" if state == "ready" else Text(status_text(self.app)))
+        query = self.query_one("#browse-query", Input).value
+        if state == "ready" and query.strip():
+            self.search(query)
 
     def _fill_tree(self) -> None:
-        tree = self.query_one("#topic-tree", Tree)
-        corpus = self.app.corpus
-        if corpus is None or tree.root.children:
-            return
-        by_area: dict[str, list] = {}
-        for topic in corpus.topics.values():
-            by_area.setdefault(topic.area, []).append(topic)
-        for area in sorted(by_area, key=area_title):
-            branch = tree.root.add(area_title(area), expand=False)
-            for topic in sorted(by_area[area], key=lambda t: t.title):
-                node = branch.add(topic.title)
-                for pid in topic.passage_ids:
-                    node.add_leaf(corpus.get(pid).title, data=pid)
+        topics = self.query_one("#topic-tree", TopicList)
+        if self.app.corpus is not None and topics.corpus is None:
+            topics.fill(self.app.corpus)
 
     # --- searching ------------------------------------------------------------------
 
@@ -106,7 +94,7 @@ class BrowserScreen(Screen):
             return
         if self.app.engine_state != "ready":
             self.query_one("#browse-status", Static).update(
-                "The search model is still loading; results will appear when it is ready."
+                Text(f"{status_text(self.app)} Results will appear as soon as it is ready.")
             )
             return
         self._run_search(query)
@@ -146,11 +134,9 @@ class BrowserScreen(Screen):
         self.show_passage(event.option.id)
         self.query_one("#browser-main").focus()
 
-    @on(Tree.NodeHighlighted, "#topic-tree")
-    @on(Tree.NodeSelected, "#topic-tree")
-    def _tree_node(self, event: Tree.NodeSelected) -> None:
-        if event.node.data:
-            self.show_passage(event.node.data)
+    @on(TopicList.PassageChosen)
+    def _topic_passage(self, event: TopicList.PassageChosen) -> None:
+        self.show_passage(event.passage_id)
 
     def show_passage(self, passage_id: str) -> None:
         if self.app.corpus is None or passage_id not in self.app.corpus:
@@ -186,12 +172,15 @@ class BrowserScreen(Screen):
 
 
 class PresenterScreen(Screen):
-    """One passage at a time, full screen, wide margins, for projecting."""
+    """One passage at a time, full screen, high contrast in every theme, for projecting.
+    A terminal cannot choose its font size: the trainer zooms the terminal (often ctrl and
+    +), and the text keeps to a readable width in the middle of the screen."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="present-back"),
-        Binding("right,n,space", "step(1)", "Next", id="present-next"),
-        Binding("left,p", "step(-1)", "Previous", id="present-previous"),
+        # presentation clickers send page down/up or the arrow keys
+        Binding("right,pagedown,n,space", "step(1)", "Next", id="present-next"),
+        Binding("left,pageup,p", "step(-1)", "Previous", id="present-previous"),
     ]
 
     def __init__(self, passage_ids: list[str], position: int, highlight: list[str]) -> None:
@@ -203,8 +192,8 @@ class PresenterScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="presenter"):
             yield Static(id="presenter-body")
-            yield Static(id="presenter-position")
-        yield Footer()
+        yield Static(id="presenter-position")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_current()
@@ -216,10 +205,11 @@ class PresenterScreen(Screen):
     def _show_current(self) -> None:
         passage = self.app.corpus.get(self.passage_ids[self.position])
         self.query_one("#presenter-body", Static).update(
-            passage_text(passage, self.highlight, presenter=True)
+            presenter_text(passage, self.highlight)
         )
+        self.query_one("#presenter", VerticalScroll).scroll_home(animate=False)
         self.query_one("#presenter-position", Static).update(
-            Text(f"{self.position + 1} of {len(self.passage_ids)}", style="dim")
+            Text(f"{self.position + 1} of {len(self.passage_ids)}")
         )
 
     def commands(self) -> Iterable[SystemCommand]:

@@ -19,12 +19,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Header,
     Markdown,
     OptionList,
@@ -40,7 +39,8 @@ from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
-from reflect_bot.tui.widgets.literal import escape_markdown
+from reflect_bot.tui.widgets.key_footer import KeyFooter
+from reflect_bot.tui.widgets.literal import clean, escape_markdown
 from reflect_bot.tui.widgets.message_input import MessageInput
 from reflect_bot.tui.widgets.stepper import Stepper
 
@@ -76,11 +76,11 @@ class GuidedScreen(Screen):
         Binding("ctrl+b", "back", "Back a stage", id="guided-back"),
         Binding("ctrl+o", "skip", "Skip stage", id="guided-skip"),
         Binding("ctrl+f", "finish", "Finish", id="guided-finish"),
-        Binding("ctrl+s", "save", "Save to journal", id="guided-save"),
+        Binding("ctrl+s", "save", "Save", id="guided-save"),
         # priority: the answer box would take ctrl+e as "end of line"
         Binding("ctrl+e", "export", "Export", id="guided-export", priority=True),
         Binding("ctrl+n", "new_reflection", "New reflection", id="guided-new"),
-        Binding("ctrl+r", "dismiss_crisis", "Close crisis routes", id="guided-crisis-dismiss"),
+        Binding("ctrl+r", "dismiss_crisis", "Close routes", id="guided-crisis-dismiss"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +90,8 @@ class GuidedScreen(Screen):
         self.busy = False
         self.saved = False
         self.summary_date: date | None = None  # None: today (tests fix it)
+        # words typed at a stage and left by going back or skipping, offered again there
+        self.drafts: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,21 +107,24 @@ class GuidedScreen(Screen):
                         classes="guided-intro",
                     )
                     yield OptionList(id="model-picker")
-                with VerticalScroll(id="guided-stage"):
-                    yield Markdown("", id="guided-guidance")
-                    yield Static(id="stage-heading")
-                    yield Static(id="stage-purpose")
-                    yield Static(id="stage-questions")
+                # the answer box and its buttons stay in view below; what is above scrolls
+                with Vertical(id="guided-stage"):
+                    with VerticalScroll(id="stage-scroll"):
+                        yield Markdown("", id="guided-guidance")
+                        yield Static(id="stage-heading")
+                        yield Static(id="stage-purpose")
+                        yield Static(id="stage-questions")
                     yield Static(id="stage-status")
                     yield MessageInput(
                         id="stage-answer",
                         placeholder="Your answer (Enter goes on, ctrl+j new line)",
                     )
                     with Horizontal(id="guided-buttons"):
-                        yield Button("Back (ctrl+b)", id="stage-back")
-                        yield Button("Skip (ctrl+o)", id="stage-skip")
-                        yield Button("Next (Enter)", id="stage-next", variant="primary")
-                        yield Button("Finish (ctrl+f)", id="stage-finish")
+                        yield Button("Back (ctrl+b)", id="stage-back", compact=True)
+                        yield Button("Skip (ctrl+o)", id="stage-skip", compact=True)
+                        yield Button("Next (Enter)", id="stage-next", variant="primary",
+                                     compact=True)
+                        yield Button("Finish (ctrl+f)", id="stage-finish", compact=True)
                 with VerticalScroll(id="guided-summary"):
                     yield Markdown("", id="guided-summary-text")
                     with Horizontal(id="summary-buttons", classes="dialog-buttons"):
@@ -127,7 +132,7 @@ class GuidedScreen(Screen):
                                      variant="primary")
                         yield Button("Export (ctrl+e)", id="summary-export")
                         yield Button("New reflection (ctrl+n)", id="summary-new")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one("#model-picker", OptionList)
@@ -180,9 +185,28 @@ class GuidedScreen(Screen):
             event.stop()
             actions[event.button.id]()
 
+    def typed(self) -> str:
+        """What is in the answer box and not yet taken as this stage's answer ("" if
+        nothing new)."""
+        if self.reflection is None or self.reflection.done or not self.is_mounted:
+            return ""
+        text = clean(self.query_one("#stage-answer", MessageInput).text).strip()
+        if self.reflection.command(text) or text == self.reflection.answers[
+                self.reflection.index].text:
+            return ""
+        return text
+
     def _begin(self, kind: str, text: str = "") -> None:
         if self.reflection is None or self.busy or self.reflection.done:
             return
+        if kind in ("back", "skip"):
+            typed = self.typed()
+            if typed:
+                self.drafts[self.reflection.index] = typed
+            else:
+                self.drafts.pop(self.reflection.index, None)
+        elif kind == "finish":
+            text = self.typed()  # finishing takes what was typed as this stage's answer
         self.busy = True
         self._set_busy(True, waiting=self.app.engine_state not in ("ready", "failed"))
         self._step(kind, text)
@@ -209,7 +233,7 @@ class GuidedScreen(Screen):
                     self.app.call_from_thread(self._step_failed, str(exc))
                     return
             else:
-                kind = command
+                kind, text = command, ""
         if kind == "back":
             moved = reflection.back()
             stage = reflection.stage
@@ -219,23 +243,29 @@ class GuidedScreen(Screen):
             note = wording.skipped.format(name=reflection.stage.name)
             reflection.skip()
         elif kind == "finish":
+            if text:
+                try:
+                    reply = reflection.answer(text)
+                except ReflectBotError as exc:
+                    self.app.call_from_thread(self._step_failed, str(exc))
+                    return
             reflection.finish()
         prompt = None if reflection.done else reflection.prompt()
         summary = summary_markdown(reflection, on=self.summary_date) if reflection.done else ""
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._stepped, reply, prompt, summary, note)
 
-    def _stepped(self, reply, prompt: StagePrompt | None, summary: str, note: str) -> None:
-        self.busy = False
-        self._set_busy(False)
+    async def _stepped(self, reply, prompt: StagePrompt | None, summary: str,
+                       note: str) -> None:
         guidance = self.query_one("#guided-guidance", Markdown)
         if reply is not None:
             if reply.crisis and reply.banner_markdown:
-                self.query_one(CrisisPanel).show(reply.banner_markdown)
-                self.refresh_bindings()
-            guidance.update(dataclasses.replace(reply, banner_markdown="").to_markdown())
+                self.query_one(CrisisPanel).show(reply.crisis_kind or "self")
+            await guidance.update(dataclasses.replace(reply, banner_markdown="").to_markdown())
         elif note:
-            guidance.update(escape_markdown(note))
+            await guidance.update(escape_markdown(note))
+        self.busy = False
+        self._set_busy(False)
         if prompt is not None:
             self._show_prompt(prompt)
             self.query_one("#stage-answer", MessageInput).focus()
@@ -258,9 +288,13 @@ class GuidedScreen(Screen):
             questions.append(("\n" if i else "") + f"• {q}")
         self.query_one("#stage-questions", Static).update(questions)
         box = self.query_one("#stage-answer", MessageInput)
-        box.load_text(prompt.previous_answer or "")
+        box.load_text(self.drafts.pop(prompt.number - 1, None) or prompt.previous_answer or "")
         box.move_cursor(box.document.end)
         self.query_one("#stage-back", Button).disabled = prompt.number == 1
+        scroll = self.query_one("#stage-scroll", VerticalScroll)
+        scroll.call_after_refresh(
+            scroll.scroll_to_widget, self.query_one("#stage-heading"), top=True, animate=False
+        )
 
     def _show_summary(self, summary: str) -> None:
         assert self.reflection is not None
@@ -274,7 +308,8 @@ class GuidedScreen(Screen):
     def _set_busy(self, busy: bool, waiting: bool = False) -> None:
         status = self.query_one("#stage-status", Static)
         if busy:
-            status.update("Waiting for the guidance to load…" if waiting
+            status.update("Waiting until reflect-bot is ready (see the line at the top)…"
+                          if waiting
                           else "Thinking it through…")
         else:
             status.update("")
@@ -284,6 +319,14 @@ class GuidedScreen(Screen):
 
     def _at_first_stage(self) -> bool:
         return self.reflection is None or self.reflection.index == 0
+
+    def unsaved(self) -> str:
+        """What quitting now would lose, in words ("" if nothing)."""
+        if self.reflection is None or self.saved:
+            return ""
+        if self.reflection.journal_turns() or self.typed() or self.drafts:
+            return "your guided reflection has not been saved"
+        return ""
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -364,6 +407,7 @@ class GuidedScreen(Screen):
         def restart(yes: bool | None = True) -> None:
             if yes:
                 self.reflection = None
+                self.drafts.clear()
                 self.query_one(ContentSwitcher).current = "guided-pick"
                 self.query_one(Stepper).update(
                     Text("Stages appear here once you choose a model.")

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from reflect_bot import config, safety
 from reflect_bot.prompts import default_prompts
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 
 HELP_FILE = Path(__file__).resolve().parents[1] / "help.md"
 
@@ -34,4 +35,4 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Markdown(help_markdown(self.app.settings.organisation()), id="help-text")
-        yield Footer()
+        yield KeyFooter()

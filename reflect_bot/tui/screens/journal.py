@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Entry, Journal
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import literal
 
 DEBOUNCE_SECONDS = 0.2
@@ -75,7 +76,7 @@ class JournalScreen(Screen):
                     "names and other identifying details replaced.",
                     id="journal-entry",
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#journal-table", DataTable)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
@@ -26,6 +26,7 @@ from reflect_bot.reply import Reply, Turn
 from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage, ReplyMessage
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.message_input import MessageInput
 from reflect_bot.tui.widgets.passage_dialog import PassageDialog
 
@@ -45,11 +46,11 @@ class Conversation(VerticalScroll, can_focus=False):
 class ReflectScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "new_conversation", "New", id="reflect-new"),
-        Binding("ctrl+s", "save", "Save to journal", id="reflect-save"),
+        Binding("ctrl+s", "save", "Save", id="reflect-save"),
         # priority: the message box would take ctrl+y as "redo"
         Binding("ctrl+y", "copy_reply", "Copy reply", id="reflect-copy", priority=True),
         Binding("escape", "cancel_reply", "Stop reply", id="reflect-cancel"),
-        Binding("ctrl+r", "dismiss_crisis", "Close crisis routes", id="crisis-dismiss"),
+        Binding("ctrl+r", "dismiss_crisis", "Close routes", id="crisis-dismiss"),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", id="reflect-page-up",
                 show=False, priority=True),
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", id="reflect-page-down",
@@ -78,7 +79,7 @@ class ReflectScreen(Screen):
             id="message-input", placeholder="What happened, and how did it feel? (Enter sends)"
         )
         yield Static(INPUT_HINT, classes="input-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Conversation).anchor()  # stays at the latest turn as replies grow
@@ -140,16 +141,13 @@ class ReflectScreen(Screen):
     def _early_crisis_check(self, message: str) -> None:
         """While the model loads, the crisis routes still appear at once if needed."""
         from reflect_bot import safety
-        from reflect_bot.prompts import default_prompts
 
         found = safety.check(message)  # the rules alone; the reply runs the full check
         if found.crisis and found.kind:
-            organisation = self.app.settings.organisation()
-            banner = safety.banner(found.kind, default_prompts().safety, organisation)
-            self.app.call_from_thread(self._show_crisis, banner)
+            self.app.call_from_thread(self._show_crisis, found.kind)
 
-    def _show_crisis(self, banner_markdown: str) -> None:
-        self.query_one(CrisisPanel).show(banner_markdown)
+    def _show_crisis(self, kind: str) -> None:
+        self.query_one(CrisisPanel).show(kind)
         self.refresh_bindings()
 
     @on(CrisisPanel.Dismissed)
@@ -157,7 +155,7 @@ class ReflectScreen(Screen):
         self.refresh_bindings()
         self.query_one(MessageInput).focus()
 
-    def _replied(self, message: str, reply: Reply) -> None:
+    async def _replied(self, message: str, reply: Reply) -> None:
         if self.pending is None or self.pending[0] != message:
             return
         _, _, waiting = self.pending
@@ -166,12 +164,18 @@ class ReflectScreen(Screen):
         self.refresh_bindings()
         self.turns.append(Turn(message, reply))
         if reply.crisis and reply.banner_markdown:
-            self._show_crisis(reply.banner_markdown)
+            self._show_crisis(reply.crisis_kind or "self")
         body = dataclasses.replace(reply, banner_markdown="").to_markdown()
         conversation = self.query_one(Conversation)
-        conversation.mount(ReplyMessage(body), before=waiting)
-        waiting.remove()
+        shown = ReplyMessage(body)
+        await conversation.mount(shown, before=waiting)
+        await waiting.remove()
         self._list_cited(len(self.turns), reply)
+        # land on the start of the reply, not its sources (sending anchors to the end again)
+        conversation.anchor(False)
+        conversation.call_after_refresh(
+            conversation.scroll_to_widget, shown, top=True, animate=False
+        )
 
     def _list_cited(self, number: int, reply: Reply) -> None:
         if not reply.cited:
@@ -198,6 +202,14 @@ class ReflectScreen(Screen):
         number, marker = (int(part) for part in event.option.id.split(":"))
         cited = next(c for c in self.turns[number - 1].reply.cited if c.marker == marker)
         self.app.push_screen(PassageDialog(cited.passage, marker))
+
+    def unsaved(self) -> str:
+        """What quitting now would lose, in words ("" if nothing)."""
+        if len(self.turns) > self.saved_turns or self.pending is not None:
+            return "your conversation has not been saved"
+        if self.is_mounted and self.query_one(MessageInput).text.strip():
+            return "what you were typing in Reflect has not been sent or saved"
+        return ""
 
     # --- actions --------------------------------------------------------------------
 

@@ -35,7 +35,8 @@ class PendingMessage(Static):
 
     def set_waiting(self, waiting_for_model: bool) -> None:
         self.update(
-            "Your message will be answered as soon as the guidance has loaded… (Escape stops it)"
+            "Queued: this is answered as soon as reflect-bot is ready (the line at the top "
+            "says how far it has got). Escape stops it."
             if waiting_for_model
             else "Thinking it through… (Escape stops it)"
         )

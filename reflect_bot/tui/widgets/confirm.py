@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import literal
 
 
@@ -29,7 +30,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.no, id="confirm-no")
                 yield Button(self.yes, id="confirm-yes", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
@@ -40,3 +41,15 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_choose(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class QuitDialog(ConfirmDialog):
+    """Before quitting with work that would be lost: says what, and ctrl+q again quits."""
+
+    def __init__(self, unsaved: list[str]) -> None:
+        what = "; ".join(unsaved)
+        super().__init__(
+            f"Quit reflect-bot? {what[:1].upper()}{what[1:]}, and it will be gone if you quit "
+            "now. (Press ctrl+q again to quit anyway.)",
+            yes="Quit without saving", no="Stay",
+        )

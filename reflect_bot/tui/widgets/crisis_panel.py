@@ -1,4 +1,8 @@
-"""The crisis routes, at the top of the screen, in words, until the practitioner closes it."""
+"""The crisis routes, at the top of the screen, in words, until the practitioner closes it.
+
+Compact, so that every route (999, Samaritans, Shout, NHS 111, employee support, a manager)
+is in view at once even at 80x24; F1 Help gives each route's details.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Markdown, Static
+
+from reflect_bot import safety
+from reflect_bot.prompts import default_prompts
 
 LABEL = "CRISIS SUPPORT: people you can talk to now"
 
@@ -17,14 +24,16 @@ class CrisisPanel(VerticalScroll):
         """The practitioner closed the panel."""
 
     def compose(self) -> ComposeResult:
-        yield Static(LABEL, id="crisis-label")
+        with Horizontal(id="crisis-top"):
+            yield Static(LABEL, id="crisis-label")
+            yield Button("Close (ctrl+r)", id="crisis-dismiss", variant="warning", compact=True)
         yield Markdown("", id="crisis-routes")
-        with Horizontal(id="crisis-buttons"):
-            yield Button("Close crisis support (ctrl+r)", id="crisis-dismiss", variant="warning",
-                         compact=True)
 
-    def show(self, banner_markdown: str) -> None:
-        self.query_one("#crisis-routes", Markdown).update(banner_markdown)
+    def show(self, kind: str) -> None:
+        """Show the routes for a crisis of this kind ("self" or "danger")."""
+        routes = safety.banner(kind, default_prompts().safety,  # type: ignore[arg-type]
+                               self.app.settings.organisation(), compact=True)
+        self.query_one("#crisis-routes", Markdown).update(routes)
         self.add_class("-visible")
         self.scroll_home(animate=False)
 

@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import clean
 
 
@@ -47,7 +48,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 for i, (key, label) in enumerate(self.choices.items()):
                     variant = "primary" if i == 0 else "default"
                     yield Button(label, id=f"export-{key}", variant=variant)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

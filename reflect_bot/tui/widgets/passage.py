@@ -28,20 +28,36 @@ def highlight(text: str, query_words: Iterable[str]) -> Text:
     return result
 
 
-def passage_text(
-    passage: Passage, query_words: Iterable[str] = (), *, presenter: bool = False
-) -> Text:
-    words = list(query_words)
-    gap = "\n\n" if presenter else "\n"
+def passage_text(passage: Passage, query_words: Iterable[str] = ()) -> Text:
     out = Text()
-    out.append(passage.title.upper() if presenter else passage.title, style="bold")
-    out.append(f"{gap}{passage.topic}", style="italic")
+    out.append(passage.title, style="bold")
+    out.append(f"\n{passage.topic}", style="italic")
     out.append("\n\n")
-    out.append_text(highlight(passage.text, words))
+    out.append_text(highlight(passage.text, query_words))
     out.append("\n\nSources", style="bold")
     for source in passage.sources:
         out.append(f"\n• {source.author_or_publisher} ({source.year}). {source.title}. ")
         out.append(source.url, style="underline")
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
+
+
+def presenter_text(passage: Passage, query_words: Iterable[str] = ()) -> Text:
+    """For a room: the title as written (acronyms such as ACEs kept), then one sentence to
+    a paragraph so each can be read from the back, and the sources small at the end."""
+    words = list(query_words)
+    out = Text()
+    out.append(passage.title, style="bold underline")
+    out.append(f"\n{passage.topic}", style="italic")
+    for sentence in _SENTENCE_END.split(passage.text.strip()):
+        out.append("\n\n")
+        out.append_text(highlight(sentence, words))
+    out.append("\n\n")
+    for source in passage.sources:
+        out.append(f"\n{source.author_or_publisher} ({source.year}). {source.title}.",
+                   style="dim")
     return out
 
 

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from reflect_bot.corpus import Passage
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.passage import PassageView
 
 
@@ -26,7 +26,7 @@ class PassageDialog(ModalScreen[None]):
             if self.marker is not None:
                 body.border_title = Text(f"Source [{self.marker}]")
             yield PassageView(id="passage-dialog-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PassageView).show(self.passage)

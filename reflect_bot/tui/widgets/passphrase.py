@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import literal
 
 
@@ -29,7 +30,7 @@ class PassphraseDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="passphrase-cancel")
                 yield Button("Open journal", id="passphrase-ok", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#passphrase-input", Input).focus()

@@ -1,7 +1,9 @@
 """Before anything is written: exactly what the journal will store, redactions highlighted.
 
 The practitioner can name more words to hide (a nickname, a street); the draft is redacted
-again with them. Redaction can take a moment on a long entry, so it runs in a worker.
+again with them as they type. They hide only what the practitioner wrote, never the guidance
+a reply quotes (`Journal.prepare`). Redaction can take a moment on a long entry, so it runs
+in a worker.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.timer import Timer
+from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Draft, Journal, Prepared
 from reflect_bot.redact import Redaction
+from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import clean
 
 REDACTED_STYLE = "bold reverse"
+HIDE_AFTER_SECONDS = 0.3  # a pause in typing in the words-to-hide box applies them
 ROLE_LABELS = {"practitioner": "You", "reply": "Reply"}
 TYPE_LABELS = {
     "NAME": "name", "CRN": "case reference", "PNC": "PNC number", "PRISON_NO": "prison number",
@@ -103,6 +108,8 @@ class SavePreviewDialog(ModalScreen[Prepared | None]):
         self.verb = verb
         self.prepared: Prepared | None = None
         self.extra: list[str] = []
+        self.save_when_ready = False
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="save-preview"):
@@ -120,10 +127,10 @@ class SavePreviewDialog(ModalScreen[Prepared | None]):
                 id="redact-more",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="preview-cancel")
+                yield Button("Cancel (Esc)", id="preview-cancel", compact=True)
                 yield Button(f"{self.verb} (ctrl+s)", id="preview-save", variant="primary",
-                             disabled=True)
-        yield Footer()
+                             disabled=True, compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#redact-more", Input).focus()
@@ -131,26 +138,44 @@ class SavePreviewDialog(ModalScreen[Prepared | None]):
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare(self) -> None:
+        extra = list(self.extra)
         try:
-            prepared = Journal.prepare(self.draft, self.extra)
+            prepared = Journal.prepare(self.draft, extra)
         except ReflectBotError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, prepared)
+            self.app.call_from_thread(self._show, prepared, extra)
 
-    def _show(self, prepared: Prepared) -> None:
+    def _show(self, prepared: Prepared, extra: list[str]) -> None:
+        if extra != self.extra:  # the words changed while this was being prepared
+            return
         self.prepared = prepared
         self.query_one("#preview-summary", Static).update(redaction_summary(prepared))
         self.query_one("#preview-body", Static).update(preview_text(prepared))
         self.query_one("#preview-save", Button).disabled = False
+        if self.save_when_ready:
+            self.dismiss(prepared)
 
     def _failed(self, message: str) -> None:
         self.query_one("#preview-summary", Static).update(Text(message))
 
+    def _typed_words(self) -> list[str]:
+        value = clean(self.query_one("#redact-more", Input).value)
+        return [w.strip() for w in value.split(",") if w.strip()]
+
+    @on(Input.Changed, "#redact-more")
+    def _typing(self) -> None:
+        """Hide the words as they are typed, once typing pauses."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(HIDE_AFTER_SECONDS, self._hide_typed)
+
     @on(Input.Submitted, "#redact-more")
-    def _more(self, event: Input.Submitted) -> None:
-        words = [w.strip() for w in clean(event.value).split(",") if w.strip()]
+    def _hide_typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        words = self._typed_words()
         if words == self.extra:
             return
         self.extra = words
@@ -167,14 +192,14 @@ class SavePreviewDialog(ModalScreen[Prepared | None]):
             self.action_cancel()
 
     def action_save(self) -> None:
-        pending = clean(self.query_one("#redact-more", Input).value)
-        words = [w.strip() for w in pending.split(",") if w.strip()]
-        if words != self.extra:
-            self.notify("Press Enter in the box first, so you can see those words hidden.",
-                        severity="warning")
-            return
-        if self.prepared is not None:
+        """Save what is previewed; words typed a moment ago are hidden first, then saved."""
+        if self._typed_words() != self.extra:
+            self.save_when_ready = True
+            self._hide_typed()
+        elif self.prepared is not None:
             self.dismiss(self.prepared)
+        else:
+            self.save_when_ready = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

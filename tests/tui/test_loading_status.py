@@ -1,0 +1,69 @@
+"""While the app loads, the status line says truthfully what it is doing: building the index
+(first run) with its progress, then getting replies ready; a message sent meanwhile is
+described as queued in words that agree with it. No model: Retriever.open is replaced by
+one that reports progress when the test says so, and returns the small fixed retriever."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual import events
+
+from reflect_bot.index import OpenResult
+from reflect_bot.settings import Settings
+from reflect_bot.tui.app import ReflectApp
+from reflect_bot.tui.widgets.chat_message import PendingMessage
+from reflect_bot.tui.widgets.message_input import MessageInput
+
+from .fixed import FixedComposer, FixedRetriever
+from .helpers import SIZE, wait_for
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def building(monkeypatch: pytest.MonkeyPatch) -> list[threading.Event]:
+    """Retriever.open "builds" the index: it reports 0 of 400, waits for the first event,
+    reports 256 of 400, waits for the second, then returns a retriever marked as built."""
+    gates = [threading.Event(), threading.Event()]
+
+    def open_building(*args, progress=False, **kwargs):
+        progress(0, 400)
+        gates[0].wait(30)
+        progress(256, 400)
+        gates[1].wait(30)
+        retriever = FixedRetriever()
+        retriever.opened = OpenResult(None, "built", None, 1.0, "no cache yet")
+        return retriever
+
+    monkeypatch.setattr("reflect_bot.retrieval.Retriever.open", open_building)
+    return gates
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#engine-status").render())
+
+
+async def test_first_run_says_it_is_building_the_index_with_progress(building):
+    app = ReflectApp(settings=Settings(), composer=FixedComposer())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.engine_state == "indexing")
+        assert "Building the guidance index (first run, about 30-40 s): 0% done" in status(app)
+        assert "search model" not in status(app)
+        box = app.screen.query_one(MessageInput)
+        box.post_message(events.Paste("He shouted at me and I froze."))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query(PendingMessage))
+        queued = str(app.screen.query_one(PendingMessage).render())
+        # the queued message and the status line say the same thing: not ready yet
+        assert "answered as soon as" in queued and "ready" in queued
+        assert "answered as soon as it is ready" in status(app)
+        building[0].set()
+        await wait_for(pilot, lambda: "64% done, about" in status(app))
+        building[1].set()
+        await wait_for(pilot, lambda: app.engine_state == "ready")
+        await wait_for(pilot, lambda: app.screen.turns)
+        assert not app.screen.query_one("#engine-status").display
+        assert app.first_run
