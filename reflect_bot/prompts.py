@@ -119,6 +119,7 @@ class Event:
     id: str
     in_question: tuple[str, ...]
     in_message: tuple[str, ...]
+    topic: str = ""  # the topic about this event, weighed less when the event is set aside
 
 
 @dataclass(frozen=True)
@@ -539,7 +540,8 @@ def _events(f: _File) -> tuple[Event, ...]:
             for i, cue in enumerate(words[key]):
                 if cue != cue.lower() or "*" in cue[:-1]:
                     raise f.fail(f"{where}.{key}[{i}]", f"lowercase; '*' only at the end: {cue!r}")
-        events.append(Event(str(name), words["in_question"], words["in_message"]))
+        topic = f.text(raw, "topic", where) if "topic" in raw else ""
+        events.append(Event(str(name), words["in_question"], words["in_message"], topic))
     return tuple(events)
 
 

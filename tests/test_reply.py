@@ -245,6 +245,8 @@ def test_no_question_assumes_an_event_the_conversation_never_mentioned(composer,
          "I'd let him down.", r"\b(breach|recall|missed appointments?|keeps? missing)\b"),
         ("She told me about her stepdad hurting her when she was small, then I went on to "
          "her licence conditions.", r"\brecall"),
+        ("He tested positive again. I decided not to recall him and gave a final warning "
+         "instead, and now my SPO thinks I got it wrong.", r"\brecall"),
         ("how do I explain the window of tolerance to someone on probation?",
          r"hard day|what happened next"),
         ("Really good session today, he opened up for the first time and we made a plan "

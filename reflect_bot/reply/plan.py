@@ -43,6 +43,7 @@ SENTENCE_DISCOUNT = 0.9  # one sentence's search counts a little less than the w
 THEORY_AREAS = frozenset({"reflective-practice", "tip-basics", "organisation"})
 THEORY_DISCOUNT = 0.92
 STAFF_AREAS = frozenset({"staff-impact", "staff-support", "crisis-support"})
+SET_ASIDE_DISCOUNT = 0.6  # "I decided not to recall him": recall guidance is not the point
 SECOND_TOPIC_RATIO = 0.97  # another topic gives the second point only if this close
 KEY_POINT_WEIGHT = 0.5  # a passage's best key point's closeness, next to its search score
 SEARCH_K = 10
@@ -115,6 +116,9 @@ class Planner:
             if understood.kind in STORY_KINDS and topic.area in THEORY_AREAS:
                 z *= THEORY_DISCOUNT
             topics[topic_id] = z
+        for event in self.prompts.replies.events:
+            if event.id in understood.set_aside and event.topic in topics:
+                topics[event.topic] *= SET_ASIDE_DISCOUNT
         best = max((h.similarity for h in hits), default=-1.0)
         return Evidence(topics, dict(passages), best, tuple(hits))
 

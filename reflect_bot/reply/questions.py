@@ -29,8 +29,8 @@ def presupposes(question: str, understood: Understanding, prompts: Prompts) -> s
     """The event `question` takes for granted that the conversation never mentioned."""
     lowered = question.lower()
     for event in prompts.replies.events:
-        if any(cue_regex(c).search(lowered) for c in event.in_question) and not understood.mentions(
-            event.in_message
+        if any(cue_regex(c).search(lowered) for c in event.in_question) and (
+            not understood.mentions(event.in_message) or event.id in understood.set_aside
         ):
             return event.id
     return None

@@ -30,6 +30,7 @@ from reflect_bot.prompts import (
     MESSAGE_TYPES,
     PROMPTS_DIR,
     CueSet,
+    Event,
     Prompts,
     load_labelled_messages,
     load_message_types,
@@ -128,12 +129,31 @@ class Understanding:
     hard_moment: str | None  # "death-or-sfo", "abuse-at-staff" or None
     check: safety.SafetyCheck
     said: str  # this message and the conversation, lowercased, for event checks
+    set_aside: frozenset[str] = frozenset()  # events named only to say they did not happen
 
     def best_topics(self, n: int = 5) -> list[tuple[str, float]]:
         return sorted(self.topics.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
     def mentions(self, cues: Sequence[str]) -> bool:
         return mentions(self.said, tuple(cues))
+
+
+# "rather than recall", "instead of a breach", "against recalling": set aside, like "not"
+_SET_ASIDE = re.compile(r"\b(?:rather\s+than|instead\s+of|against|without|held\s+off|hold\s+off|"
+                        r"holding\s+off|no\s+need\s+for|avoid\w*)(?:\s+(?:a|an|the|on|him|her|them))*\s*$")
+
+
+def set_aside_events(said: str, events: Sequence[Event]) -> frozenset[str]:
+    """Events the conversation names only to say they did not or will not happen."""
+    analysed = safety.analyse(said)
+    out = set()
+    for event in events:
+        found = [m for c in event.in_message for m in cue_regex(c).finditer(analysed.text)]
+        if found and all(analysed.negated(m.start(), window=4)
+                         or _SET_ASIDE.search(analysed.text[max(0, m.start() - 40):m.start()])
+                         for m in found):
+            out.add(event.id)
+    return frozenset(out)
 
 
 def own_feelings(text: str, sets: Sequence[CueSet]) -> list[str]:
@@ -236,7 +256,8 @@ class Understander:
         ruled_out = set()
         if max(topics.values(), default=0.0) >= ON_TOPIC:
             ruled_out.add("off-topic")
-        if hard_moment or set(feelings) - POSITIVE_FEELINGS - EITHER_WAY:  # a death is never good news
+        # a death is never good news
+        if hard_moment or set(feelings) - POSITIVE_FEELINGS - EITHER_WAY:
             ruled_out.add("good-news")
         return Understanding(
             text=message,
@@ -249,6 +270,8 @@ class Understander:
             hard_moment=hard_moment,
             check=safety.check(message, semantic),
             said=safety.analyse(" \n".join([*context, message])).text,
+            set_aside=set_aside_events(" \n".join([*context, message]),
+                                       self.prompts.replies.events),
         )
 
     def _kind(
