@@ -80,8 +80,8 @@ class Retriever:
         warn: Callable[[str], None] | None = None,
     ) -> Retriever:
         """Load the corpus, the model and the cached index (building it if stale)."""
-        corpus = load_corpus(extra_dirs)
         kwargs = {"warn": warn} if warn else {}
+        corpus = load_corpus(extra_dirs, **kwargs)
         opened = open_index(
             corpus, get_embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
         )

@@ -123,12 +123,12 @@ class ReflectApp(App):
         try:
             from reflect_bot.corpus import load_corpus
 
-            corpus = load_corpus(self.knowledge)
+            warnings: list[str] = []  # shown once the engine is ready, each once
+            corpus = load_corpus(self.knowledge, warn=warnings.append)
             self.call_from_thread(setattr, self, "corpus", corpus)
             self.call_from_thread(setattr, self, "engine_state", "corpus")
             from reflect_bot.retrieval import Retriever
 
-            warnings: list[str] = []
             retriever = Retriever.open(self.knowledge, warn=warnings.append)
         except ReflectBotError as exc:
             self.engine_error = str(exc)
@@ -145,7 +145,7 @@ class ReflectApp(App):
             self.call_from_thread(setattr, self, "engine_state", "failed")
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
             return
-        for warning in warnings:
+        for warning in dict.fromkeys(warnings):
             self.call_from_thread(self.notify, warning, severity="warning")
         self.call_from_thread(setattr, self, "engine_state", "ready")
 

@@ -271,7 +271,8 @@ class JournalScreen(Screen):
         from reflect_bot.config import write_private_file
 
         try:
-            text = journal.export_markdown(ids)
+            corpus = getattr(self.app, "corpus", None)
+            text = journal.export_markdown(ids, corpus.references() if corpus else None)
             write_private_file(path, text)
         except ReflectBotError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
