@@ -156,6 +156,8 @@ class GuidedReflection:
             self.skip()
             return Reply(acknowledgement="", grounded=False)
         stage = self.model.stages[self.index]
+        # Kept before the reply is worked out, so an error there never loses the words.
+        self.answers[self.index] = StageAnswer(stage, text.strip(), False, None)
         reply = self._reply(stage, text)
         self.answers[self.index] = StageAnswer(stage, text.strip(), False, reply)
         self.index += 1

@@ -160,6 +160,22 @@ class _Answers:
     def __init__(self, stdin: TextIO, err: TextIO, commands: set[str]) -> None:
         self.stdin, self.err, self.commands = stdin, err, commands
         self._pending: str | None = None
+        self._lines = 0
+
+    def _readline(self) -> str:
+        """One line, decoded on its own: a byte that is not UTF-8 (a cp1252 'é') becomes
+        U+FFFD with a notice, and never costs the answers around it."""
+        buffer = getattr(self.stdin, "buffer", None)
+        if buffer is None:  # a text stream (tests, embedding)
+            return self.stdin.readline()
+        raw = buffer.readline()
+        self._lines += 1
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.err.write(f"(line {self._lines} was not UTF-8 text; what could not be read "
+                           "is shown as \ufffd)\n")
+            return raw.decode("utf-8", "replace")
 
     def read(self) -> str | None:
         """The next answer or command; None at the end of input with nothing typed."""
@@ -170,7 +186,7 @@ class _Answers:
         while True:
             self.err.write("> " if not lines else "  ")
             self.err.flush()
-            line = self.stdin.readline()
+            line = self._readline()
             if not line:
                 if not lines:
                     self.err.write("\n")
