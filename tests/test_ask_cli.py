@@ -254,7 +254,7 @@ def test_back_then_skip_in_the_terminal_clears_the_answer(no_model, capsys, monk
 
 def test_a_cp1252_byte_in_the_third_answer_loses_nothing(no_model, capsys, monkeypatch):
     """Issue 17: one byte that is not UTF-8 in the third answer cost the first two."""
-    raw = "First answer here.\n\nSecond answer here.\n\n".encode() + b"caf\xe9 third\n\n"
+    raw = b"First answer here.\n\nSecond answer here.\n\n" + b"caf\xe9 third\n\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
     assert main(["reflect", "--model", "gibbs"]) == 0
     captured = capsys.readouterr()
