@@ -36,6 +36,10 @@ class OutputError(ReflectBotError):
     """A file the practitioner asked for cannot be written where they asked."""
 
 
+class TargetExists(OutputError):
+    """The file is there already: the command line needs --force, the app asks first."""
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -136,7 +140,7 @@ def check_destination(path: Path, *, force: bool = False,
     if kind != "file":
         raise OutputError(f"{path}: is {kind}, not a file; give a file name")
     if not force:
-        raise OutputError(f"{path}: already exists; add --force to replace it")
+        raise TargetExists(f"{path}: already exists; add --force to replace it")
     return target
 
 

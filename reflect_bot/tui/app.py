@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from reflect_bot.errors import JournalError, ReflectBotError
-from reflect_bot.settings import Settings, load_settings, save_settings
+from reflect_bot.settings import Settings, load_settings_or_defaults, save_settings
 
 if TYPE_CHECKING:
     from reflect_bot.journal import Draft, Journal, Prepared
@@ -108,14 +108,25 @@ class ReflectApp(App):
         self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme
+        # Said once the first frame is up: a damaged settings file, a journal kept aside.
+        self.startup_notices: list[str] = []
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.announce)
         if self.retriever is not None:
             self.engine_state = "ready"
         else:
             # After the first frame: importing torch holds the GIL for a second or more,
             # which would otherwise delay the first paint.
             self.call_after_refresh(self.load_engine)
+
+    def announce(self) -> None:
+        """What went wrong since the last start, each said once (the journal's damaged copy
+        is read from a note beside it, so no passphrase is needed)."""
+        from reflect_bot.journal import moved_aside
+
+        for notice in [*self.startup_notices, *moved_aside()]:
+            self.notify(notice, title="Please note", severity="warning", timeout=30)
 
     @work(thread=True, exclusive=True, group="engine", name="load-engine")
     def load_engine(self) -> None:
@@ -287,6 +298,8 @@ class ReflectApp(App):
 
 def run_app(args: argparse.Namespace) -> int:
     """`reflect-bot` with no command: open the app."""
-    app = ReflectApp(knowledge=args.knowledge, settings=load_settings())
+    notices: list[str] = []
+    app = ReflectApp(knowledge=args.knowledge, settings=load_settings_or_defaults(notices.append))
+    app.startup_notices = notices
     app.run()
     return app.return_code or 0

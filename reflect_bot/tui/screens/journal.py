@@ -258,7 +258,7 @@ class JournalScreen(Screen):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None and self.journal is not None:
                 ids = [shown.id] if choice.what == "one" and shown else None
-                self._export(self.journal, choice.path, ids)
+                self._export(self.journal, choice.path, ids, choice.replace)
 
         choices = {"one": f"This entry ({shown.id})"} if shown else {}
         choices["all"] = "All entries"
@@ -267,21 +267,17 @@ class JournalScreen(Screen):
         self.app.push_screen(ExportDialog(choices, default_export_path(), intro), chosen)
 
     @work(thread=True, group="journal-write")
-    def _export(self, journal: Journal, path: Path, ids: list[int] | None) -> None:
-        from reflect_bot.config import write_private_file
+    def _export(
+        self, journal: Journal, path: Path, ids: list[int] | None, replace: bool = False
+    ) -> None:
+        from reflect_bot.files import write_user_file
 
         try:
             corpus = getattr(self.app, "corpus", None)
             text = journal.export_markdown(ids, corpus.references() if corpus else None)
-            write_private_file(path, text)
+            path = write_user_file(path, text, force=replace)
         except ReflectBotError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, f"{path}: cannot be written ({exc.strerror or exc})",
-                severity="error",
-            )
             return
         what = f"entry {ids[0]}" if ids else "every entry"
         self.app.call_from_thread(self.notify, f"Exported {what} to {path}")
