@@ -1,6 +1,9 @@
-"""`reflect-bot journal`: list, show, export, delete and purge saved reflections.
+"""`reflect-bot journal`: list, show, export, delete, purge and check saved reflections.
 
-Every journal command first applies the retention setting. An encrypted journal takes its
+Every journal command first applies the retention setting and says if a damaged journal was
+kept aside since the last one. An entry that cannot be read is named on stderr and left out
+(exit 1), never a reason the others cannot be reached. Deleting and purging ask first in a
+terminal; scripts add --yes. An encrypted journal takes its
 passphrase from REFLECT_BOT_PASSPHRASE or, in a terminal, a prompt that does not echo.
 A journal becomes encrypted only by `reflect-bot journal encrypt` (asked once, for every
 entry already saved and every one after); there is deliberately no way to turn it off.
