@@ -108,3 +108,23 @@ async def test_the_app_refuses_to_export_onto_the_journal(fresh_home: Path):
         assert app.screen.query("#export-path")  # the dialog stays, to choose elsewhere
     with Journal() as j:
         assert len(j.list()) == 2
+
+
+async def test_a_damaged_entry_is_named_once_and_the_others_listed(fresh_home: Path):
+    import sqlite3
+
+    from .test_journal_screen import table_ids
+
+    ids = seed(*(conversation(f"Reflection {n}", 5 - n) for n in range(5)))
+    with sqlite3.connect(fresh_home / "data" / "journal.db") as conn:
+        conn.execute("UPDATE entries SET body = ? WHERE id = ?", (b"\xff\xfe{", ids[2]))
+    conn.close()
+    app = ReflectApp(settings=Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await wait_for(pilot, lambda: len(table_ids(app)) == 4)
+        assert sorted(table_ids(app)) == sorted(set(ids) - {ids[2]})
+        await wait_for(pilot, lambda: any(f"entry {ids[2]} is damaged" in m for m in said(app)))
+        app.screen.reload()
+        await pilot.pause(0.3)
+        assert sum(f"entry {ids[2]} is damaged" in m for m in said(app)) == 1

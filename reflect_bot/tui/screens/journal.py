@@ -60,6 +60,7 @@ class JournalScreen(Screen):
         self.entries: dict[int, Entry] = {}
         self.shown: Entry | None = None
         self._retention_done = False
+        self._damaged_said: set[int] = set()  # entries that cannot be read, each said once
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -134,10 +135,16 @@ class JournalScreen(Screen):
 
     def _read(self, journal: Journal, search: str) -> list[Entry] | None:
         try:
-            return journal.list(search=search or None)
+            entries = journal.list(search=search or None)
         except ReflectBotError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Journal", severity="error")
             return None
+        for damaged in journal.damaged:
+            if damaged.entry_id not in self._damaged_said:
+                self._damaged_said.add(damaged.entry_id)
+                self.app.call_from_thread(self.notify, str(damaged), title="Journal",
+                                          severity="warning", timeout=20)
+        return entries
 
     def _show_list(self, entries: list[Entry]) -> None:
         table = self.query_one("#journal-table", DataTable)
