@@ -181,7 +181,8 @@ class Entry:
 
 def _busy_is_an_error(method: Callable) -> Callable:
     """A locked, read-only or full disk mid-operation is a one-line JournalError, not a
-    traceback; SQLite has already rolled the statement back, so nothing is half-written."""
+    traceback; SQLite has already rolled the statement back, so nothing is half-written.
+    Damage found only now (a page the check at open did not read) is one line too."""
 
     @functools.wraps(method)
     def wrapper(self: Journal, *args: Any, **kwargs: Any) -> Any:
@@ -189,6 +190,11 @@ def _busy_is_an_error(method: Callable) -> Callable:
             return method(self, *args, **kwargs)
         except sqlite3.OperationalError as exc:
             raise JournalError(f"{self.path}: cannot be used just now ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(
+                f"{self.path}: part of the journal file is damaged ({exc}); "
+                "`reflect-bot journal check` says more"
+            ) from None
 
     return wrapper
 

@@ -667,3 +667,17 @@ def test_a_journal_moved_aside_is_announced_once_on_the_next_start(tmp_path: Pat
         assert j.list() == []
     with Journal() as j:
         assert j.notices == []
+
+
+def test_damage_found_after_opening_is_one_line(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.save(Journal.prepare(draft()))
+
+    def malformed(rows: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(journal, "_readable", malformed)
+    with pytest.raises(JournalError, match="part of the journal file is damaged") as caught:
+        journal.list()
+    assert "\n" not in str(caught.value)
