@@ -20,7 +20,14 @@ from pathlib import Path
 
 import yaml
 
-from reflect_bot.config import cache_dir, config_dir, data_dir, write_private_file
+from reflect_bot.config import (
+    KNOWLEDGE_DIR,
+    PROMPTS_DIR,
+    cache_dir,
+    config_dir,
+    data_dir,
+    write_private_file,
+)
 from reflect_bot.errors import ReflectBotError
 
 # A YAML file deeper than this is not something a person wrote; PyYAML composes nodes
@@ -102,9 +109,9 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[str, str]:
 
 
 def own_folders() -> list[Path]:
-    """Where reflect-bot keeps its own files (journal, settings, index cache): never an
-    export's destination."""
-    return [data_dir(), config_dir(), cache_dir()]
+    """Where reflect-bot keeps its own files (journal, settings, index cache, the shipped
+    guidance and wording): never an export's destination."""
+    return [data_dir(), config_dir(), cache_dir(), KNOWLEDGE_DIR, PROMPTS_DIR]
 
 
 def check_destination(path: Path, *, force: bool = False,

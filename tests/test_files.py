@@ -95,7 +95,11 @@ def test_nothing_is_written_inside_the_apps_own_folders(
 def test_the_default_own_folders_are_the_apps_dirs() -> None:
     from reflect_bot.files import own_folders
 
-    assert own_folders() == [config.data_dir(), config.config_dir(), config.cache_dir()]
+    assert own_folders() == [config.data_dir(), config.config_dir(), config.cache_dir(),
+                             config.KNOWLEDGE_DIR, config.PROMPTS_DIR]
+    with pytest.raises(OutputError, match="own folder"):  # an export is not guidance
+        write_user_file(config.KNOWLEDGE_DIR / "my-reflection.md", "words\n")
+    assert not (config.KNOWLEDGE_DIR / "my-reflection.md").exists()
 
 
 def test_folders_fifos_and_missing_folders_are_refused(tmp_path: Path, own: list[Path]) -> None:
