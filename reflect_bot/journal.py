@@ -568,8 +568,8 @@ def entry_markdown(entry: Entry, references: Mapping[str, str] | None = None) ->
         label = _ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
         lines += [f"**{label}**", "", text.strip(), ""]
     if entry.cited:
-        references = references or {}
-        lines += ["Sources:", ""] + [f"- {references.get(c, c)}" for c in entry.cited] + [""]
+        known = references if references is not None else {}
+        lines += ["Sources:", ""] + [f"- {known.get(c, c)}" for c in entry.cited] + [""]
     return "\n".join(lines).rstrip()
 
 

@@ -414,3 +414,20 @@ def test_a_full_disk_on_standard_output_is_one_line(argv: list[str]) -> None:
     assert result.returncode == 1
     assert result.stderr == ("reflect-bot: error: the output could not be written "
                              "(No space left on device)\n")
+
+
+def test_the_guidance_is_read_for_an_export_only_when_an_entry_cites_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reflect_bot.corpus
+
+    loads: list[object] = []
+    real = reflect_bot.corpus.load_corpus
+    monkeypatch.setattr(reflect_bot.corpus, "load_corpus",
+                        lambda *a, **k: loads.append(a) or real(*a, **k))
+    plain = add("A reflection with nothing cited")
+    assert run(capsys, "export", str(plain))[0] == 0 and loads == []
+    add("One that cites", cited=["tip-principles-safety"])
+    code, out, _ = run(capsys, "export", "--all")
+    assert code == 0 and len(loads) == 1
+    assert f"- {real().get('tip-principles-safety').reference()}" in out

@@ -16,6 +16,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -232,16 +233,38 @@ def _passphrase(confirm: bool = False) -> str:
     return value
 
 
-def _references(args: argparse.Namespace) -> dict[str, str]:
-    """Titles and sources for the passages entries cite (stored by id). The guidance is only
-    a help here: if it cannot be loaded, the ids are shown as they are."""
-    from reflect_bot.corpus import load_corpus
-    from reflect_bot.errors import CorpusError
+class _References(Mapping[str, str]):
+    """Titles and sources for the passages entries cite (stored by id), read from the
+    guidance only when an entry cites something. The guidance is only a help here: if it
+    cannot be loaded, the ids are shown as they are."""
 
-    try:
-        return load_corpus(args.knowledge, warn=lambda _: None).references()
-    except CorpusError:
-        return {}
+    def __init__(self, knowledge: list[str]) -> None:
+        self._knowledge = knowledge
+        self._known: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._known is None:
+            from reflect_bot.corpus import load_corpus
+            from reflect_bot.errors import CorpusError
+
+            try:
+                self._known = load_corpus(self._knowledge, warn=lambda _: None).references()
+            except CorpusError:
+                self._known = {}
+        return self._known
+
+    def __getitem__(self, passage_id: str) -> str:
+        return self._load()[passage_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def _references(args: argparse.Namespace) -> _References:
+    return _References(args.knowledge)
 
 
 def _confirm(question: str, doing: str) -> bool:
