@@ -9,8 +9,10 @@ passage id, and the field, so `reflect-bot corpus check` can print it as one lin
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import yaml
 
 from reflect_bot import config
 from reflect_bot.errors import CorpusError
+from reflect_bot.files import BoundedLoader, FileReadError, read_text, yaml_problem
 from reflect_bot.lexical import stopwords
 
 MIN_WORDS = 40
@@ -75,6 +78,8 @@ AREA_TITLES = {
 def area_title(area: str) -> str:
     return AREA_TITLES.get(area, area.replace("-", " ").capitalize())
 YAML_SUFFIXES = {".yaml", ".yml"}
+# A topic file people write is tens of kilobytes; anything past this is not guidance.
+MAX_FILE_BYTES = 2_000_000
 # Everyday words too weak to count when checking that an `ask` is not the passage in other
 # clothes (on top of the stopwords lexical matching drops).
 WEAK_WORDS = frozenset(
@@ -111,6 +116,10 @@ class Passage:
     def words(self) -> int:
         return len(self.text.split())
 
+    def reference(self) -> str:
+        """The passage as a reference: 'Title (Topic). Publisher (year); ...'."""
+        return f"{self.title} ({self.topic}). {'; '.join(s.cite() for s in self.sources)}."
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -143,6 +152,10 @@ class Corpus:
     def __contains__(self, passage_id: object) -> bool:
         return passage_id in self._by_id
 
+    def references(self) -> dict[str, str]:
+        """Passage id -> its reference, for exports of journal entries (which store ids)."""
+        return {p.id: p.reference() for p in self.passages}
+
     def __len__(self) -> int:
         return len(self.passages)
 
@@ -172,7 +185,7 @@ def passage_json(p: Passage, score: float | None = None) -> dict:
 # --- loading ---------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(BoundedLoader):
     """A safe loader that remembers the line each mapping starts on (as '__line__')."""
 
 
@@ -185,30 +198,52 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def corpus_files(dirs: Iterable[Path]) -> list[Path]:
-    """Every guidance file in `dirs`, sorted; READMEs and hidden files are not guidance."""
+def _warn(message: str) -> None:
+    print(f"reflect-bot: warning: {message}", file=sys.stderr)
+
+
+def corpus_files(dirs: Iterable[Path], warn: Callable[[str], None] = _warn) -> list[Path]:
+    """Every guidance file in `dirs`, sorted; READMEs and hidden files are not guidance.
+
+    A name that is not a folder is an error. Inside a folder, anything that cannot be read
+    as a regular file (a FIFO, a device, a file or folder without permission) is skipped
+    with a warning naming it, so one odd entry never stops the rest loading.
+    """
     files: list[Path] = []
     for d in dirs:
         if not d.exists():
             raise CorpusError(f"{d}: knowledge folder does not exist")
-        if d.is_file():
-            files.append(d)
+        if not d.is_dir():
+            raise CorpusError(f"{d}: is not a folder; --knowledge takes a folder of guidance")
+        try:
+            listing = sorted(d.iterdir())
+        except OSError as exc:
+            warn(f"{d}: knowledge folder skipped: cannot be read ({exc.strerror or exc})")
             continue
-        for path in sorted(d.iterdir()):
+        for path in listing:
             if path.name.startswith((".", "_")) or path.stem.lower() == "readme":
                 continue
-            if path.suffix.lower() in YAML_SUFFIXES | TEXT_SUFFIXES and path.is_file():
-                files.append(path)
+            if path.suffix.lower() not in YAML_SUFFIXES | TEXT_SUFFIXES:
+                continue
+            if not path.is_file():
+                warn(f"{path}: skipped: not a regular file")
+                continue
+            if not os.access(path, os.R_OK):
+                warn(f"{path}: skipped: cannot be read (permission denied)")
+                continue
+            files.append(path)
     return files
 
 
-def load_corpus(extra_dirs: Sequence[str | Path] = ()) -> Corpus:
+def load_corpus(
+    extra_dirs: Sequence[str | Path] = (), warn: Callable[[str], None] = _warn
+) -> Corpus:
     """Load the shipped knowledge folder plus REFLECT_BOT_KNOWLEDGE and `extra_dirs`."""
-    return load_paths(config.knowledge_dirs(extra_dirs))
+    return load_paths(config.knowledge_dirs(extra_dirs), warn)
 
 
-def load_paths(dirs: Sequence[Path]) -> Corpus:
-    files = corpus_files(dirs)
+def load_paths(dirs: Sequence[Path], warn: Callable[[str], None] = _warn) -> Corpus:
+    files = corpus_files(dirs, warn)
     topics: dict[str, Topic] = {}
     passages: list[Passage] = []
     seen: dict[str, Path] = {}
@@ -234,11 +269,9 @@ def load_paths(dirs: Sequence[Path]) -> Corpus:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+        return read_text(path, MAX_FILE_BYTES)
+    except FileReadError as exc:
+        raise CorpusError(str(exc)) from None
 
 
 def _str_field(data: dict, key: str, where: str) -> str:
@@ -263,9 +296,7 @@ def _load_yaml_topic(path: Path) -> tuple[Topic, list[Passage]]:
         text = _read(path)
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line, problem = yaml_problem(exc)
         raise CorpusError(f"{path}{line}: invalid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with topic, summary, sources, passages")

@@ -156,18 +156,19 @@ class GuidedReflection:
             self.skip()
             return Reply(acknowledgement="", grounded=False)
         stage = self.model.stages[self.index]
+        # Kept before the reply is worked out, so an error there never loses the words.
+        self.answers[self.index] = StageAnswer(stage, text.strip(), False, None)
         reply = self._reply(stage, text)
         self.answers[self.index] = StageAnswer(stage, text.strip(), False, reply)
         self.index += 1
         return reply
 
     def skip(self) -> None:
-        """Move on without answering; an answer given earlier (before going back) is kept."""
+        """Move on without answering. Skipping a stage answered earlier (after going back to
+        it) clears that answer: "Skipped" means the summary holds nothing for it."""
         if self.done:
             return
-        current = self.answers[self.index]
-        if current.text is None:
-            current.skipped = True
+        self.answers[self.index] = StageAnswer(self.answers[self.index].stage, skipped=True)
         self.index += 1
 
     def back(self) -> bool:

@@ -22,13 +22,13 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reflect_bot.config import data_dir, private_dir
+from reflect_bot.config import data_dir, private_dir, write_private_file
 from reflect_bot.errors import JournalError
 from reflect_bot.redact import Redaction, Span, redact, user_names
 
@@ -54,6 +54,15 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _KDF_DEFAULTS = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
 _CHECK = b"reflect-bot journal key check"
 MIN_PASSPHRASE = 8
+# What a stored key-derivation setting may ask for. A tampered cost outside these bounds is
+# damage, refused at once, rather than minutes of work and gigabytes of memory.
+_KDF_BOUNDS = {"n": (2**14, 2**17), "r": (1, 16), "p": (1, 4)}
+_KDF_MAX_WORK = 2**20  # n * r * p: four times the default, under half a second
+# Entry numbers are SQLite integers; retention and purge are 1 day to 100 years.
+MAX_ENTRY_ID = 2**63 - 1
+MAX_DAYS = 36_500
+# Beside the journal: which damaged copies were kept, until the next start announces them.
+_NOTICE_SUFFIX = ".moved-aside"
 
 _ROLE_LABELS = {"practitioner": "You", "reply": "Reply"}
 _MODEL_LABELS = {"gibbs": "Gibbs", "driscoll": "Driscoll", "kolb": "Kolb", "schon": "Schön"}
@@ -61,6 +70,17 @@ _MODEL_LABELS = {"gibbs": "Gibbs", "driscoll": "Driscoll", "kolb": "Kolb", "scho
 
 def default_path() -> Path:
     return data_dir() / JOURNAL_FILE
+
+
+class DamagedEntryError(JournalError):
+    """One entry cannot be read (its bytes were changed); the others are unaffected."""
+
+    def __init__(self, path: Path, entry_id: int, reason: str) -> None:
+        super().__init__(
+            f"{path}: entry {entry_id} is damaged and cannot be read ({reason}); "
+            f"`reflect-bot journal delete {entry_id}` removes it"
+        )
+        self.entry_id = entry_id
 
 
 @dataclass
@@ -161,7 +181,8 @@ class Entry:
 
 def _busy_is_an_error(method: Callable) -> Callable:
     """A locked, read-only or full disk mid-operation is a one-line JournalError, not a
-    traceback; SQLite has already rolled the statement back, so nothing is half-written."""
+    traceback; SQLite has already rolled the statement back, so nothing is half-written.
+    Damage found only now (a page the check at open did not read) is one line too."""
 
     @functools.wraps(method)
     def wrapper(self: Journal, *args: Any, **kwargs: Any) -> Any:
@@ -169,6 +190,11 @@ def _busy_is_an_error(method: Callable) -> Callable:
             return method(self, *args, **kwargs)
         except sqlite3.OperationalError as exc:
             raise JournalError(f"{self.path}: cannot be used just now ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(
+                f"{self.path}: part of the journal file is damaged ({exc}); "
+                "`reflect-bot journal check` says more"
+            ) from None
 
     return wrapper
 
@@ -178,6 +204,8 @@ class Journal:
     def __init__(self, path: Path | None = None, passphrase: str | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self._lock = threading.RLock()
+        # Entries the last list or export could not read (see DamagedEntryError).
+        self.damaged: list[DamagedEntryError] = []
         self._conn = _connect(self.path)
         try:
             self._cipher = _unlock(self._conn, self.path, passphrase)
@@ -190,6 +218,8 @@ class Journal:
         except BaseException:
             self._conn.close()
             raise
+        # Damaged copies kept aside since the last start, to be announced (once).
+        self.notices: list[str] = moved_aside(self.path)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -263,15 +293,18 @@ class Journal:
     def delete(self, entry_id: int) -> None:
         """Delete one entry; its words are overwritten on disk, not just unlinked."""
         with self._write() as conn:
-            if conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount == 0:
+            if conn.execute("DELETE FROM entries WHERE id = ?",
+                            (_entry_id(entry_id),)).rowcount == 0:
                 raise JournalError(f"there is no journal entry {entry_id}")
         self._scrub()
 
     @_busy_is_an_error
     def purge(self, older_than_days: int) -> int:
         """Delete every entry older than `older_than_days` days; return how many went."""
-        if isinstance(older_than_days, bool) or older_than_days < 1:
-            raise JournalError(f"purge needs 1 or more days, not {older_than_days!r}")
+        if isinstance(older_than_days, bool) or not 1 <= older_than_days <= MAX_DAYS:
+            raise JournalError(
+                f"purge needs a number of days from 1 to {MAX_DAYS:,}, not {older_than_days!r}"
+            )
         cutoff = _iso(datetime.now(UTC) - timedelta(days=older_than_days))
         with self._write() as conn:
             gone = conn.execute("DELETE FROM entries WHERE created < ?", (cutoff,)).rowcount
@@ -315,34 +348,80 @@ class Journal:
 
     @_busy_is_an_error
     def list(self, search: str | None = None) -> list[Entry]:
-        """Every entry, newest first; `search` keeps those whose words or tags contain it."""
+        """Every entry that can be read, newest first; `search` keeps those whose words or
+        tags contain it. Damaged entries are left out and named in `self.damaged`, so one
+        bad record never hides the others."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, created, body FROM entries ORDER BY created DESC, id DESC"
             ).fetchall()
-        entries = [self._entry(*row) for row in rows]
+        entries, self.damaged = self._readable(rows)
         if search and search.strip():
             entries = [e for e in entries if e.matches(search.strip())]
         return entries
 
     @_busy_is_an_error
     def get(self, entry_id: int) -> Entry:
+        """One entry; DamagedEntryError if it cannot be read."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT id, created, body FROM entries WHERE id = ?", (entry_id,)
+                "SELECT id, created, body FROM entries WHERE id = ?", (_entry_id(entry_id),)
             ).fetchone()
         if row is None:
             raise JournalError(f"there is no journal entry {entry_id}")
         return self._entry(*row)
 
     @_busy_is_an_error
-    def export_markdown(self, ids: Sequence[int] | None = None) -> str:
-        """Markdown for supervision or a CPD record: the given entries, or all, oldest first."""
+    def export_markdown(
+        self, ids: Sequence[int] | None = None, references: Mapping[str, str] | None = None
+    ) -> str:
+        """Markdown for supervision or a CPD record: the given entries, or all, oldest first.
+        Damaged entries are left out and named in `self.damaged`; if every entry asked for
+        is damaged, that is an error."""
         if ids is None:
             entries = list(reversed(self.list()))
         else:
-            entries = [self.get(i) for i in ids]
-        return export_markdown(entries)
+            entries, self.damaged = [], []
+            for i in ids:
+                try:
+                    entries.append(self.get(i))
+                except DamagedEntryError as exc:
+                    self.damaged.append(exc)
+            if not entries and self.damaged:
+                raise self.damaged[0]
+        return export_markdown(entries, references)
+
+    @_busy_is_an_error
+    def check(self) -> list[DamagedEntryError]:
+        """Every entry that cannot be read, after SQLite's own check of the whole file."""
+        with self._lock:
+            problem = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if problem != "ok":
+                raise JournalError(
+                    f"{self.path}: the file itself is damaged ({problem}); export what can "
+                    "still be read now, with `reflect-bot journal export --all --out FILE`"
+                )
+            rows = self._conn.execute(
+                "SELECT id, created, body FROM entries ORDER BY id"
+            ).fetchall()
+        return self._readable(rows)[1]
+
+    @_busy_is_an_error
+    def move_aside(self, entry_id: int) -> Path:
+        """Take a damaged entry out of the journal, keeping its stored bytes (still sealed,
+        if the journal is encrypted) in a private file beside it; return that file."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT created, body FROM entries WHERE id = ?", (_entry_id(entry_id),)
+            ).fetchone()
+            if row is None:
+                raise JournalError(f"there is no journal entry {entry_id}")
+            kept = self.path.with_name(f"{self.path.name}.entry-{entry_id}.damaged")
+            write_private_file(kept, _dump({"id": entry_id, "created": row[0]}) + b"\n"
+                               + bytes(row[1]))
+            conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+        self._scrub()
+        return kept
 
     def close(self) -> None:
         with self._lock:
@@ -362,6 +441,16 @@ class Journal:
     def _seal(self, data: bytes, created: str) -> bytes:
         return self._cipher.seal(data, created.encode()) if self._cipher else data
 
+    def _readable(self, rows: Iterable[tuple[int, str, bytes]]
+                  ) -> tuple[list[Entry], list[DamagedEntryError]]:
+        entries, damaged = [], []
+        for row in rows:
+            try:
+                entries.append(self._entry(*row))
+            except DamagedEntryError as exc:
+                damaged.append(exc)
+        return entries, damaged
+
     def _entry(self, entry_id: int, created: str, body: bytes) -> Entry:
         data = bytes(body)
         try:
@@ -379,9 +468,7 @@ class Journal:
                 tags=tuple(record["tags"]),
             )
         except Exception as exc:  # InvalidTag, bad JSON, a missing field: all one story
-            raise JournalError(
-                f"{self.path}: entry {entry_id} cannot be read ({exc.__class__.__name__})"
-            ) from None
+            raise DamagedEntryError(self.path, entry_id, exc.__class__.__name__) from None
 
     def _scrub(self) -> None:
         """Empty the write-ahead log so deleted words do not linger in it."""
@@ -456,8 +543,14 @@ def is_encrypted(path: Path | None = None) -> bool:
         raise _damaged(path, exc) from None
 
 
-def export_markdown(entries: Sequence[Entry]) -> str:
-    """The export document: a short header, then each entry as it was stored."""
+def export_markdown(
+    entries: Sequence[Entry], references: Mapping[str, str] | None = None
+) -> str:
+    """The export document: a short header, then each entry as it was stored.
+
+    Entries store the ids of the passages they cited; `references` (see
+    `Corpus.references`) turns each into its title and sources for a reader.
+    """
     lines = [
         "# Reflection journal",
         "",
@@ -466,12 +559,13 @@ def export_markdown(entries: Sequence[Entry]) -> str:
         "",
     ]
     for entry in entries:
-        lines += [entry_markdown(entry), ""]
+        lines += [entry_markdown(entry, references), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def entry_markdown(entry: Entry) -> str:
-    """One entry as Markdown: heading, details, then each turn under its speaker or stage."""
+def entry_markdown(entry: Entry, references: Mapping[str, str] | None = None) -> str:
+    """One entry as Markdown: heading, details, then each turn under its speaker or stage,
+    then the guidance it cited (by title and sources when `references` knows them)."""
     when = entry.created.astimezone()
     lines = [f"## Entry {entry.id}: {entry.kind_label}, {when:%d %B %Y, %H:%M}", ""]
     if entry.tags:
@@ -480,7 +574,8 @@ def entry_markdown(entry: Entry) -> str:
         label = _ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
         lines += [f"**{label}**", "", text.strip(), ""]
     if entry.cited:
-        lines += ["Sources: " + ", ".join(entry.cited), ""]
+        known = references if references is not None else {}
+        lines += ["Sources:", ""] + [f"- {known.get(c, c)}" for c in entry.cited] + [""]
     return "\n".join(lines).rstrip()
 
 
@@ -582,13 +677,54 @@ def _unlock(conn: sqlite3.Connection, path: Path, passphrase: str | None) -> _Ci
         return None
     if not passphrase:
         raise JournalError(f"{path}: the journal is encrypted: its passphrase is needed")
-    cipher = _Cipher(passphrase, json.loads(meta["kdf"]))
     try:
-        if cipher.open(bytes(meta["check"]), b"check") == _CHECK:
+        passphrase.encode("utf-8")
+    except UnicodeError:
+        raise JournalError(
+            "the passphrase holds bytes that are not text (UTF-8); type it again, or set "
+            "REFLECT_BOT_PASSPHRASE from a UTF-8 terminal"
+        ) from None
+    params = _kdf_params(meta["kdf"], path)
+    check = meta.get("check")
+    if not isinstance(check, bytes) or len(check) < 12 + 16:
+        raise JournalError(f"{path}: the journal's key check is damaged; nothing was changed")
+    cipher = _Cipher(passphrase, params)
+    try:
+        if cipher.open(check, b"check") == _CHECK:
             return cipher
     except Exception:  # cryptography's InvalidTag: the key is wrong
         pass
     raise JournalError(f"{path}: that passphrase does not open this journal; nothing was changed")
+
+
+def _kdf_params(raw: object, path: Path) -> dict[str, Any]:
+    """The stored key-derivation setting, checked against fixed bounds before any work."""
+
+    def damaged(why: str) -> JournalError:
+        return JournalError(
+            f"{path}: the journal's encryption settings are damaged ({why}); nothing was changed"
+        )
+
+    try:
+        params = json.loads(bytes(raw) if isinstance(raw, bytes | bytearray | memoryview)
+                            else str(raw))
+    except (ValueError, TypeError):
+        raise damaged("not readable") from None
+    if not isinstance(params, dict) or params.get("name") != "scrypt":
+        raise damaged("not an scrypt setting")
+    for key, (low, high) in _KDF_BOUNDS.items():
+        value = params.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise damaged(f"{key} must be from {low} to {high}")
+    if params["n"] & (params["n"] - 1) or params["n"] * params["r"] * params["p"] > _KDF_MAX_WORK:
+        raise damaged("the cost is out of bounds")
+    salt = params.get("salt")
+    try:
+        if not isinstance(salt, str) or len(bytes.fromhex(salt)) < 16:
+            raise ValueError
+    except ValueError:
+        raise damaged("the salt is missing or malformed") from None
+    return params
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -631,10 +767,39 @@ def _damaged(path: Path, exc: sqlite3.DatabaseError) -> JournalError:
             f"{path}: the journal file is damaged ({exc}) and could not be moved aside "
             f"({err.strerror or err}); it has not been changed"
         )
+    try:  # so the next start says what happened, even in the app
+        notice = path.with_name(path.name + _NOTICE_SUFFIX)
+        before = notice.read_text(encoding="utf-8") if notice.exists() else ""
+        write_private_file(notice, before + f"{kept.name}\t{stamp}\n")
+    except OSError:
+        pass  # the message below says it all this time
     return JournalError(
         f"{path}: the journal file is damaged ({exc}); it was kept as {kept.name} and a new, "
         "empty journal will start next time"
     )
+
+
+def moved_aside(path: Path | None = None) -> list[str]:
+    """Damaged journal files kept aside since the last start, each as a sentence saying where
+    it is and what to do; reading them clears the list (each is announced once)."""
+    path = Path(path) if path is not None else default_path()
+    notice = path.with_name(path.name + _NOTICE_SUFFIX)
+    try:
+        lines = notice.read_text(encoding="utf-8", errors="replace").splitlines()
+        notice.unlink()
+    except OSError:
+        return []
+    said = []
+    for line in lines:
+        name = line.split("\t")[0].strip()
+        if name and "/" not in name:
+            said.append(
+                f"Your journal was damaged, so it was kept aside as {path.with_name(name)} "
+                "and a new, empty journal was started. The entries in the damaged copy are not "
+                "in the new journal; keep the file if you want to try to recover them, or "
+                "delete it when you no longer need it."
+            )
+    return said
 
 
 def _tighten(path: Path) -> None:
@@ -643,6 +808,14 @@ def _tighten(path: Path) -> None:
             path.with_name(path.name + suffix).chmod(0o600)
         except FileNotFoundError:
             pass
+
+
+def _entry_id(entry_id: int) -> int:
+    """An entry number SQLite can hold; anything else is simply not an entry."""
+    if isinstance(entry_id, bool) or not isinstance(entry_id, int) \
+            or not 1 <= entry_id <= MAX_ENTRY_ID:
+        raise JournalError(f"there is no journal entry {entry_id} (entries are numbered from 1)")
+    return entry_id
 
 
 def _iso(moment: datetime) -> str:

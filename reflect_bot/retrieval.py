@@ -81,8 +81,8 @@ class Retriever:
     ) -> Retriever:
         """Load the corpus, the model and the cached index (building it if stale; `progress`
         reports the build, see `Embedder.encode`)."""
-        corpus = load_corpus(extra_dirs)
         kwargs = {"warn": warn} if warn else {}
+        corpus = load_corpus(extra_dirs, **kwargs)
         opened = open_index(
             corpus, get_embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
         )

@@ -9,6 +9,7 @@ the two can never disagree.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 
 from reflect_bot.config import config_dir, private_dir, write_private_file
 from reflect_bot.errors import ReflectBotError
+from reflect_bot.files import BoundedLoader, FileReadError, read_text, yaml_problem
 from reflect_bot.safety import Organisation
 
 SETTINGS_FILE = "settings.yaml"
@@ -24,6 +26,11 @@ SETTINGS_FILE = "settings.yaml"
 THEMES = ("textual-dark", "textual-light", "reflect-high-contrast")
 REFLECTIVE_MODELS = ("gibbs", "driscoll", "kolb", "schon")
 NATIONS = ("england", "wales")
+# Retention: "never" (or null) keeps entries; otherwise 1 day to 100 years, so a date
+# that far back can always be worked out.
+NEVER = ("never", "none", "off")
+MAX_DAYS = 36_500
+MAX_SETTINGS_BYTES = 100_000
 
 
 class SettingsError(ReflectBotError):
@@ -37,7 +44,8 @@ class Settings:
     theme: str = "textual-dark"
     reflective_model: str = "gibbs"
     # Journal entries older than this many days are deleted when the app or a journal
-    # command starts; None keeps them until the practitioner deletes them.
+    # command starts; None (written "never" or null) keeps them until the practitioner
+    # deletes them.
     retention_days: int | None = None
     knowledge_dirs: list[str] = field(default_factory=list)
     # Where you work, for the support routes: NHS 111's mental health option differs between
@@ -58,23 +66,31 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read the settings; a missing file means the defaults, a bad one is a one-line error."""
     path = path or settings_path()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read ({_reason(exc)})") from None
+        text = read_text(path, MAX_SETTINGS_BYTES)
+    except FileReadError as exc:
+        if not path.exists() and not path.is_symlink():
+            return Settings()
+        raise SettingsError(str(exc)) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
+        line, problem = yaml_problem(exc)
         raise SettingsError(f"{path}{line}: invalid YAML ({problem})") from None
     if raw is None:
         return Settings()
     if not isinstance(raw, dict):
         raise SettingsError(f"{path}: expected a mapping of setting names to values")
     return _from_mapping(raw, path)
+
+
+def load_settings_or_defaults(warn: Callable[[str], None], path: Path | None = None) -> Settings:
+    """The settings, or, if settings.yaml is damaged, the defaults and a warning saying so:
+    a bad settings file must never stop the app or a command from starting."""
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        warn(f"{exc}; using the default settings until it is fixed")
+        return Settings()
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
@@ -108,8 +124,12 @@ def _from_mapping(raw: dict[Any, Any], path: Path) -> Settings:
     if values["reflective_model"] not in REFLECTIVE_MODELS:
         raise bad("reflective_model", f"must be one of {', '.join(REFLECTIVE_MODELS)}")
     days = values["retention_days"]
-    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
-        raise bad("retention_days", "must be a whole number of days (1 or more) or null")
+    if isinstance(days, str) and days.strip().lower() in NEVER:
+        days = values["retention_days"] = None
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)
+                             or not 1 <= days <= MAX_DAYS):
+        raise bad("retention_days", f"must be a whole number of days from 1 to {MAX_DAYS:,} "
+                  "(100 years), or never")
     dirs = values["knowledge_dirs"]
     if not isinstance(dirs, list) or not all(isinstance(d, str) and d.strip() for d in dirs):
         raise bad("knowledge_dirs", "must be a list of folder paths")

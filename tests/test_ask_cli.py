@@ -171,3 +171,146 @@ def test_reflect_out_file_is_redacted(opened, capsys, monkeypatch, tmp_path):
     assert "Wainwright-Hale" not in summary and "X918273" not in summary
     assert "[CRN-1]" in summary and capsys.readouterr().out == ""
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+# --- reflect without the model: what is typed is never lost, and nothing identifying is
+# written anywhere (issues 14 and 17). The composer is left out, so these run in a moment.
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    from reflect_bot.cli import ask as ask_cli
+
+    monkeypatch.setattr(ask_cli, "BackgroundComposer", lambda load, prompts: None)
+
+
+PLANTED = ("Darren Whitlock", "Whitlock", "14 Elm Road", "LU1 3AB", "X123456")
+STORY = "I met Darren Whitlock at his flat, 14 Elm Road, Luton LU1 3AB. His CRN is X123456."
+
+
+def test_reflect_out_to_a_missing_folder_is_refused_before_the_first_stage(
+    no_model, capsys, monkeypatch, tmp_path
+):
+    _stdin(monkeypatch, _script("An answer that must not be typed in vain."))
+    assert main(["reflect", "--out", str(tmp_path / "no" / "such" / "x.md")]) == 2
+    captured = capsys.readouterr()
+    assert "Stage 1" not in captured.err and sys.stdin.read() != ""  # nothing was asked
+    assert captured.err.count("\n") == 1 and "does not exist" in captured.err
+
+
+def test_reflect_out_refuses_a_symlink_and_an_existing_file_without_force(
+    no_model, capsys, monkeypatch, tmp_path
+):
+    real = tmp_path / "notes.txt"
+    real.write_text("keep me\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    _stdin(monkeypatch, _script("Words.", "finish"))
+    assert main(["reflect", "--out", str(link), "--force"]) == 2
+    assert "symbolic link" in capsys.readouterr().err and real.read_text() == "keep me\n"
+    real.chmod(0o644)
+    _stdin(monkeypatch, _script("Words.", "finish"))
+    assert main(["reflect", "--out", str(real)]) == 2
+    assert "--force" in capsys.readouterr().err and real.read_text() == "keep me\n"
+    _stdin(monkeypatch, _script("Words of the reflection.", "finish"))
+    assert main(["reflect", "--out", str(real), "--force"]) == 0
+    assert "> Words of the reflection." in real.read_text()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+def test_reflect_write_error_prints_the_redacted_summary_first(
+    no_model, capsys, monkeypatch, tmp_path
+):
+    from reflect_bot import config
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(config.os, "fsync", full)
+    _stdin(monkeypatch, _script(STORY, "I felt anxious all afternoon.", "finish"))
+    assert main(["reflect", "--out", str(tmp_path / "r.md")]) == 2
+    captured = capsys.readouterr()
+    assert "> I felt anxious all afternoon." in captured.out and "[CRN-1]" in captured.out
+    assert not any(p in captured.out for p in PLANTED)
+    assert captured.err.rstrip().splitlines()[-1].startswith("reflect-bot: error: --out")
+    assert "No space left" in captured.err and list(tmp_path.iterdir()) == []
+
+
+def test_finish_on_the_line_after_an_answer_is_not_part_of_it(no_model, capsys, monkeypatch):
+    _stdin(monkeypatch, "He was late again and I lost my temper a little.\nfinish\n")
+    assert main(["reflect", "--model", "gibbs"]) == 0
+    summary = capsys.readouterr().out
+    assert "> He was late again and I lost my temper a little.\n\n" in summary
+    assert "> finish" not in summary and summary.count("_(not reached)_") == 5
+
+
+def test_back_then_skip_in_the_terminal_clears_the_answer(no_model, capsys, monkeypatch):
+    _stdin(monkeypatch, "First words about the visit.\n\nback\nskip\nfinish\n")
+    assert main(["reflect", "--model", "gibbs"]) == 0
+    captured = capsys.readouterr()
+    assert "Skipped" in captured.err or "skipped" in captured.err
+    assert "First words" not in captured.out and "_(skipped)_" in captured.out
+
+
+def test_a_cp1252_byte_in_the_third_answer_loses_nothing(no_model, capsys, monkeypatch):
+    """Issue 17: one byte that is not UTF-8 in the third answer cost the first two."""
+    raw = b"First answer here.\n\nSecond answer here.\n\n" + b"caf\xe9 third\n\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
+    assert main(["reflect", "--model", "gibbs"]) == 0
+    captured = capsys.readouterr()
+    assert "> First answer here." in captured.out and "> Second answer here." in captured.out
+    assert "> caf\ufffd third" in captured.out
+    assert "line 5 was not UTF-8 text" in captured.err and "Traceback" not in captured.err
+
+
+def test_an_error_mid_reflection_prints_every_answer_so_far_redacted(capsys, monkeypatch):
+    """Issue 17: whatever fails (here the guidance, at the second answer), nothing typed
+    is lost: the summary so far, redacted, then one line."""
+    from reflect_bot.cli import ask as ask_cli
+    from reflect_bot.errors import CorpusError
+    from reflect_bot.reply import Reply
+
+    class Failing:
+        calls = 0
+
+        def stage_questions(self, stage, said=(), k=3):
+            return stage.questions[:3]
+
+        def compose(self, message, history=(), *, focus=None):
+            self.calls += 1
+            if self.calls == 2:
+                raise CorpusError("knowledge/extra.yaml:3: invalid YAML (found a tab)")
+            return Reply(acknowledgement="Thank you.", grounded=False)
+
+    monkeypatch.setattr(ask_cli, "BackgroundComposer", lambda load, prompts: Failing())
+    _stdin(monkeypatch, _script(STORY, "I felt frightened, then numb.", "Never reached."))
+    assert main(["reflect", "--model", "gibbs"]) == 2
+    captured = capsys.readouterr()
+    assert "> I met [NAME-1]" in captured.out and "[CRN-1]" in captured.out
+    assert "> I felt frightened, then numb." in captured.out  # the answer being handled
+    assert not any(p in captured.out for p in PLANTED)
+    last = captured.err.rstrip().splitlines()[-1]
+    assert last == "reflect-bot: error: knowledge/extra.yaml:3: invalid YAML (found a tab)"
+
+
+def test_no_planted_identifier_reaches_any_byte_written_by_the_cli(
+    no_model, capsys, monkeypatch, tmp_path
+):
+    """Issue 14: every CLI path that writes a file (journal save, export, reflect --out)."""
+    from reflect_bot.config import data_dir
+
+    out = tmp_path / "reflection.md"
+    _stdin(monkeypatch, _script(STORY, "Whitlock shouted at me on Elm Road.", "finish"))
+    assert main(["reflect", "--model", "gibbs", "--out", str(out), "--save"]) == 0
+    exported = tmp_path / "export.md"
+    assert main(["journal", "export", "--all", "--out", str(exported)]) == 0
+    capsys.readouterr()
+    written = [out, exported, *data_dir().iterdir()]
+    assert any(p.name == "journal.db" for p in written)
+    for path in written:
+        data = path.read_bytes()
+        for planted in PLANTED:
+            for form in {planted, planted.lower(), planted.upper()}:
+                for encoding in ("utf-8", "utf-16-le"):
+                    assert form.encode(encoding) not in data, (path.name, form)
+    assert b"[CRN-1]" in out.read_bytes() and b"[CRN-1]" in exported.read_bytes()

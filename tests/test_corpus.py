@@ -425,3 +425,76 @@ def test_safeguarding_routes_are_set_out_once(corpus) -> None:
     reasonable cause to suspect is at risk is stated in one passage, which the others defer to."""
     stating = [p.id for p in corpus.passages if "reasonable cause to suspect" in p.text]
     assert stating == ["disclosure-of-abuse-safeguarding-routes"]
+
+
+# --- folders and files that are not what they seem (issues 14 and 17) -------------------
+
+
+@pytest.mark.parametrize("make", ["file", "fifo", "device"])
+def test_knowledge_that_is_not_a_folder_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str
+) -> None:
+    import os
+
+    target = {"file": tmp_path / "notes.md", "fifo": tmp_path / "pipe",
+              "device": Path("/dev/zero")}[make]
+    if make == "file":
+        write(tmp_path, "notes.md", "# Notes\n\n" + WORDS_60)
+    elif make == "fifo":
+        os.mkfifo(target)
+    assert main(["--knowledge", str(target), "corpus", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"reflect-bot: error: {target}: is not a folder; --knowledge takes a folder " \
+                  "of guidance\n"
+
+
+def test_odd_entries_in_a_folder_are_skipped_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    write(tmp_path, "sample.yaml", topic_yaml())
+    os.mkfifo(tmp_path / "pipe.md")  # opening it would wait for ever
+    (tmp_path / "folder.md").mkdir()
+    write(tmp_path, "secret.md", "# Secret\n\n" + WORDS_60)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: not str(p).endswith("secret.md")
+                        and real_access(p, mode))  # as if unreadable (tests may run as root)
+    warnings: list[str] = []
+    corpus = load_paths([tmp_path], warn=warnings.append)
+    assert [p.id for p in corpus.passages] == ["sample-one"]
+    assert warnings == [
+        f"{tmp_path / 'folder.md'}: skipped: not a regular file",
+        f"{tmp_path / 'pipe.md'}: skipped: not a regular file",
+        f"{tmp_path / 'secret.md'}: skipped: cannot be read (permission denied)",
+    ]
+
+
+def test_an_unlistable_folder_is_skipped_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    write(good, "sample.yaml", topic_yaml())
+    real = Path.iterdir
+
+    def iterdir(self: Path):
+        if self == bad:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    warnings: list[str] = []
+    assert len(load_paths([good, bad], warn=warnings.append).passages) == 1
+    assert warnings == [f"{bad}: knowledge folder skipped: cannot be read (Permission denied)"]
+
+
+def test_absurdly_deep_or_big_yaml_is_refused_before_parsing(tmp_path: Path) -> None:
+    write(tmp_path, "deep.yaml", "topic: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    with pytest.raises(CorpusError, match=r"deep\.yaml:1: invalid YAML \(nested more than 64"):
+        load_paths([tmp_path])
+    (tmp_path / "deep.yaml").unlink()
+    write(tmp_path, "big.yaml", topic_yaml() + "#" * 2_000_001)
+    with pytest.raises(CorpusError, match=r"big\.yaml: is larger than 2 MB"):
+        load_paths([tmp_path])

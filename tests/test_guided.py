@@ -52,20 +52,23 @@ def test_back_returns_to_the_previous_stage_and_a_new_answer_replaces_the_old():
     assert "I felt frightened." not in summary
 
 
-def test_skip_moves_on_and_keeps_an_earlier_answer():
+def test_back_then_skip_clears_the_earlier_answer():
+    """Issue 14: "Skipped" after going back must not keep the words skipped over."""
     reflection = GuidedReflection("driscoll")
     reflection.respond("What happened was a hard conversation about recall.")
     reflection.respond("skip")
     assert reflection.stage.name == "Now what?"
     reflection.respond("back")
     reflection.respond("back")
-    reflection.respond("skip")  # the What? answer stays
+    assert reflection.prompt().previous_answer is not None
+    reflection.respond("skip")  # the What? answer goes
     assert reflection.stage.name == "So what?"
     reflection.respond("I'll ask for supervision this week.")
     summary = reflection.summary_markdown(DATE)
-    assert "> What happened was a hard conversation about recall." in summary
-    assert "## 2. So what?" in summary
+    assert "hard conversation about recall" not in summary
+    assert summary.split("## 2.")[0].count("_(skipped)_") == 1
     assert "> I'll ask for supervision this week." in summary
+    assert reflection.journal_turns() == [("So what?", "I'll ask for supervision this week.")]
 
 
 def test_a_skipped_stage_and_an_unreached_one_are_marked():

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -547,3 +548,136 @@ def test_a_locked_journal_is_a_one_line_error(tmp_path: Path) -> None:
         other.close()
     assert [e.id for e in journal.list()] == [first]
     journal.close()
+
+
+# -- one damaged record, tampered settings, numbers out of range (issues 17 and 18) --------
+
+
+def flip_bytes(path: Path, entry_id: int, *offsets: int) -> None:
+    with sqlite3.connect(path) as conn:
+        (body,) = conn.execute("SELECT body FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        body = bytearray(body)
+        for offset in offsets:
+            body[offset] ^= 0xFF
+        conn.execute("UPDATE entries SET body = ? WHERE id = ?", (bytes(body), entry_id))
+    conn.close()
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_one_damaged_record_never_locks_the_others_away(encrypted: bool) -> None:
+    with Journal() as j:
+        if encrypted:
+            j.encrypt(PASSPHRASE)
+        ids = [j.save(Journal.prepare(draft(f"Visit number {n} went well."))) for n in range(50)]
+        path = j.path
+    bad = ids[2]
+    flip_bytes(path, bad, 0, 1)  # two bytes of one entry's body
+    with Journal(passphrase=PASSPHRASE if encrypted else None) as j:
+        listed = j.list()
+        assert sorted(e.id for e in listed) == sorted(set(ids) - {bad})
+        assert [d.entry_id for d in j.damaged] == [bad]
+        assert f"journal delete {bad}" in str(j.damaged[0]) and "\n" not in str(j.damaged[0])
+        export = j.export_markdown()
+        assert export.count("## Entry") == 49 and f"## Entry {bad}:" not in export
+        assert j.export_markdown([bad, ids[3]]).count("## Entry") == 1
+        with pytest.raises(JournalError, match=f"entry {bad} is damaged"):
+            j.export_markdown([bad])
+        assert [d.entry_id for d in j.check()] == [bad]
+        j.delete(bad)
+        assert j.check() == [] and len(j.list()) == 49
+        for other in ids[:2]:  # and every other entry can still be deleted
+            j.delete(other)
+        assert len(j.list()) == 47 and j.damaged == []
+
+
+def test_a_damaged_record_can_be_moved_aside_with_its_bytes_kept(journal: Journal) -> None:
+    first = journal.save(Journal.prepare(draft("First visit.")))
+    second = journal.save(Journal.prepare(draft("Second visit.")))
+    flip_bytes(journal.path, first, 0)
+    with sqlite3.connect(journal.path) as conn:
+        (stored,) = conn.execute("SELECT body FROM entries WHERE id = ?", (first,)).fetchone()
+    conn.close()
+    kept = journal.move_aside(first)
+    assert kept.read_bytes().endswith(bytes(stored))
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert [e.id for e in journal.list()] == [second] and journal.check() == []
+
+
+def test_entry_numbers_and_days_out_of_range_are_one_line_errors(journal: Journal) -> None:
+    journal.save(Journal.prepare(draft()))
+    for number in (0, -1, 2**63, 10**23):
+        with pytest.raises(JournalError, match=f"no journal entry {number}"):
+            journal.get(number)
+        with pytest.raises(JournalError, match=f"no journal entry {number}"):
+            journal.delete(number)
+    for days in (0, 36_501, 99_999_999_999):
+        with pytest.raises(JournalError, match="from 1 to 36,500"):
+            journal.purge(days)
+    assert journal.purge(36_500) == 0 and len(journal.list()) == 1
+
+
+def test_key_derivation_row_that_is_not_json_is_the_damaged_message(journal: Journal) -> None:
+    journal.encrypt(PASSPHRASE)
+    journal.close()
+    for value in (b"not json", b"[1, 2]", b'{"name": "scrypt"}', "{}"):
+        with sqlite3.connect(journal.path) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'kdf'", (value,))
+        conn.close()
+        with pytest.raises(JournalError, match="encryption settings are damaged"):
+            Journal(passphrase=PASSPHRASE)
+
+
+def test_a_tampered_key_derivation_cost_fails_within_a_second(journal: Journal) -> None:
+    journal.encrypt(PASSPHRASE)
+    journal.close()
+    with sqlite3.connect(journal.path) as conn:
+        (raw,) = conn.execute("SELECT value FROM meta WHERE key = 'kdf'").fetchone()
+    conn.close()
+    for change in ({"n": 2**22}, {"r": 64}, {"n": 2**17, "r": 16}, {"p": 2**20}, {"n": 3 * 2**14},
+                   {"salt": "zz"}, {"n": True}):
+        params = {**json.loads(raw), **change}
+        with sqlite3.connect(journal.path) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'kdf'",
+                         (json.dumps(params).encode(),))
+        conn.close()
+        start = time.monotonic()
+        with pytest.raises(JournalError, match="encryption settings are damaged"):
+            Journal(passphrase=PASSPHRASE)
+        assert time.monotonic() - start < 1, change
+
+
+def test_a_passphrase_that_is_not_text_is_a_clear_error(journal: Journal) -> None:
+    journal.encrypt(PASSPHRASE)
+    journal.close()
+    undecodable = os.fsdecode(b"abc\xff\xfedefgh")  # what os.environ holds for such bytes
+    with pytest.raises(JournalError, match="not text"):
+        Journal(passphrase=undecodable)
+
+
+def test_a_journal_moved_aside_is_announced_once_on_the_next_start(tmp_path: Path) -> None:
+    with Journal() as j:
+        j.save(Journal.prepare(draft()))
+        path = j.path
+    path.write_bytes(b"not a database " * 500)
+    with pytest.raises(JournalError, match="kept as"):
+        Journal()
+    (kept,) = [p for p in path.parent.iterdir() if ".damaged-" in p.name]
+    with Journal() as j:
+        assert len(j.notices) == 1 and str(kept) in j.notices[0]
+        assert j.list() == []
+    with Journal() as j:
+        assert j.notices == []
+
+
+def test_damage_found_after_opening_is_one_line(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.save(Journal.prepare(draft()))
+
+    def malformed(rows: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(journal, "_readable", malformed)
+    with pytest.raises(JournalError, match="part of the journal file is damaged") as caught:
+        journal.list()
+    assert "\n" not in str(caught.value)

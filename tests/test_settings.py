@@ -113,3 +113,65 @@ def test_save_refuses_what_load_would_reject() -> None:
     with pytest.raises(SettingsError, match="'theme'"):
         save_settings(Settings(theme="nope"))
     assert not settings_path().exists()
+
+
+# --- damage never stops a command (issue 17) -----------------------------------------------
+
+
+def test_retention_never_and_its_range() -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    for text, expected in (("never", None), ("null", None), ("36500", 36_500), ("1", 1)):
+        path.write_text(f"retention_days: {text}\n")
+        assert load_settings().retention_days == expected
+    for text in ("999999", "0", "-5", "1.5", "soon"):
+        path.write_text(f"retention_days: {text}\n")
+        with pytest.raises(SettingsError, match="'retention_days': must be a whole number of "
+                           "days from 1 to 36,500"):
+            load_settings()
+
+
+def test_deep_or_huge_or_odd_settings_are_one_line_errors(tmp_path: Path) -> None:
+    import os
+
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("theme: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    with pytest.raises(SettingsError, match="nested more than 64 levels"):
+        load_settings()
+    path.write_text("# " + "x" * 200_000 + "\n")
+    with pytest.raises(SettingsError, match="too big"):
+        load_settings()
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(SettingsError, match="FIFO"):
+        load_settings()
+
+
+def test_damaged_settings_mean_defaults_and_a_warning() -> None:
+    from reflect_bot.settings import load_settings_or_defaults
+
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("theme: [unclosed\n")
+    warnings: list[str] = []
+    assert load_settings_or_defaults(warnings.append) == Settings()
+    assert len(warnings) == 1 and str(path) in warnings[0] and "default settings" in warnings[0]
+
+
+def test_redact_runs_whatever_state_settings_are_in(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from reflect_bot.cli import main
+
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    for text in ("a: " + "[" * 20_000 + "]" * 20_000, "theme: [unclosed", "retention_days: 1e9"):
+        path.write_text(text + "\n")
+        monkeypatch.setattr(sys, "stdin", io.StringIO("I saw John Smith today.\n"))
+        assert main(["redact"]) == 0
+        captured = capsys.readouterr()
+        assert captured.out == "I saw [NAME-1] today.\n"
+        assert captured.err.startswith("reflect-bot: warning:") and captured.err.count("\n") == 1

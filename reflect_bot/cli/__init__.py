@@ -7,6 +7,7 @@ sets `func` on the parsed namespace. Everything here is thin: parse, call the co
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,15 +51,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        from reflect_bot.settings import load_settings
+        from reflect_bot.settings import load_settings_or_defaults
 
+        # A damaged settings.yaml is a warning, never a command that cannot start.
+        settings = load_settings_or_defaults(_warn)
         # Folders named in settings.yaml come first, then --knowledge on the command line.
-        args.knowledge = [*load_settings().knowledge_dirs, *args.knowledge]
+        args.knowledge = [*settings.knowledge_dirs, *args.knowledge]
         if args.command is None:
             from reflect_bot.tui.app import run_app
 
             return run_app(args)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full disk shows here, inside the try, not at exit
+        return code
     except ReflectBotError as exc:
         print(f"reflect-bot: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -67,6 +72,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # most often the output: a full disk, a device error
+        if exc.filename is None:
+            _drop_stdout()
+            message = f"the output could not be written ({exc.strerror or exc})"
+        else:
+            message = f"{exc.filename}: {exc.strerror or exc}"
+        print(f"reflect-bot: error: {message}", file=sys.stderr)
+        return 1
+
+
+def _warn(message: str) -> None:
+    print(f"reflect-bot: warning: {message}", file=sys.stderr)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so what is still buffered for it is not tried
+    again (and reported as a traceback) when Python exits."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests): nothing to do
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

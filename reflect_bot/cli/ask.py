@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from reflect_bot import safety
-from reflect_bot.errors import UsageError
+from reflect_bot.errors import ReflectBotError, UsageError
 from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 
 if TYPE_CHECKING:
+    from reflect_bot.guided import GuidedReflection
     from reflect_bot.prompts import Stage
     from reflect_bot.reply import Focus, Reply, RetrievalComposer, Turn
 
@@ -62,7 +63,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="the reflective model (default: your setting, or gibbs)",
     )
-    reflect.add_argument("--out", metavar="FILE", help="write the summary to FILE instead")
+    reflect.add_argument("--out", metavar="FILE", help="write the summary, redacted, to FILE "
+                         "instead (readable by you alone)")
+    reflect.add_argument("--force", action="store_true",
+                         help="replace FILE if it already exists")
     reflect.add_argument(
         "--save", action="store_true", help="also save the reflection, redacted, in your journal"
     )
@@ -148,26 +152,56 @@ class BackgroundComposer:
         return self._ready().stage_questions(stage, said, k)
 
 
-def _read_answer(stdin: TextIO, err: TextIO, commands: set[str]) -> str | None:
-    """Lines up to an empty line (a command word alone needs no empty line after it);
-    None at the end of input with nothing typed."""
-    lines: list[str] = []
-    while True:
-        err.write("> " if not lines else "  ")
-        err.flush()
-        line = stdin.readline()
-        if not line:
-            if not lines:
-                err.write("\n")
-            return "\n".join(lines) if lines else None
-        line = line.rstrip("\r\n")
-        if not line.strip():
-            if lines:
+class _Answers:
+    """What the practitioner types, one answer at a time: lines up to an empty line. A
+    command word alone on a line is a command wherever it comes; straight after an answer
+    it ends that answer and is the next thing read, never part of the answer."""
+
+    def __init__(self, stdin: TextIO, err: TextIO, commands: set[str]) -> None:
+        self.stdin, self.err, self.commands = stdin, err, commands
+        self._pending: str | None = None
+        self._lines = 0
+
+    def _readline(self) -> str:
+        """One line, decoded on its own: a byte that is not UTF-8 (a cp1252 'é') becomes
+        U+FFFD with a notice, and never costs the answers around it."""
+        buffer = getattr(self.stdin, "buffer", None)
+        if buffer is None:  # a text stream (tests, embedding)
+            return self.stdin.readline()
+        raw = buffer.readline()
+        self._lines += 1
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.err.write(f"(line {self._lines} was not UTF-8 text; what could not be read "
+                           "is shown as \ufffd)\n")
+            return raw.decode("utf-8", "replace")
+
+    def read(self) -> str | None:
+        """The next answer or command; None at the end of input with nothing typed."""
+        if self._pending is not None:
+            command, self._pending = self._pending, None
+            return command
+        lines: list[str] = []
+        while True:
+            self.err.write("> " if not lines else "  ")
+            self.err.flush()
+            line = self._readline()
+            if not line:
+                if not lines:
+                    self.err.write("\n")
+                return "\n".join(lines) if lines else None
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if lines:
+                    return "\n".join(lines)
+                continue
+            if line.strip().lower().strip(".!") in self.commands:
+                if not lines:
+                    return line
+                self._pending = line
                 return "\n".join(lines)
-            continue
-        lines.append(line)
-        if len(lines) == 1 and line.strip().lower().strip(".!") in commands:
-            return line
+            lines.append(line)
 
 
 def _model_id(args: argparse.Namespace) -> str:
@@ -187,14 +221,41 @@ def run_reflect(args: argparse.Namespace) -> int:
     prompts = default_prompts()
     model = prompts.model(_model_id(args))
     wording = prompts.replies.guided
-    if args.out and Path(args.out).is_dir():
-        raise UsageError(f"--out {args.out}: is a folder; give a file name")
+    out = _check_out(args) if args.out else None  # before a word is typed
     commands = {w for words in wording.commands.values() for w in words}
     organisation = _organisation()
     composer = BackgroundComposer(lambda: _open_composer(args.knowledge, organisation), prompts)
     reflection = GuidedReflection(model, composer, prompts, organisation)
     err = sys.stderr
-    print(wording.intro.format(model=model.name), file=err)
+    try:
+        _converse(reflection, _Answers(sys.stdin, err, commands), prompts, organisation, err)
+    except BaseException as exc:  # whatever went wrong, what was typed is shown back
+        _rescue(reflection, err)
+        if isinstance(exc, ReflectBotError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, UnicodeDecodeError):
+            raise UsageError(f"what was typed is not UTF-8 text (byte {exc.start}); the "
+                             "reflection so far is above, redacted") from None
+        if isinstance(exc, Exception):
+            raise ReflectBotError(f"the reflection stopped ({type(exc).__name__}: {exc}); the "
+                                  "reflection so far is above, redacted") from None
+        raise
+    print("\n" + wording.finished + "\n", file=err)
+    summary = reflection.summary_markdown()
+    if out is not None:
+        _write_summary(out, summary, args.force, err)
+    else:
+        sys.stdout.write(summary)
+    if args.save:
+        _save(reflection, model.id, err)
+    return 0
+
+
+def _converse(reflection: GuidedReflection, answers: _Answers, prompts: Prompts,
+              organisation: safety.Organisation, err: TextIO) -> None:
+    """Stage by stage until the end, `finish` or the end of input."""
+    wording = prompts.replies.guided
+    print(wording.intro.format(model=reflection.model.name), file=err)
     print(wording.how_to + "\n", file=err)
     while not reflection.done:
         prompt = reflection.prompt()
@@ -204,10 +265,10 @@ def run_reflect(args: argparse.Namespace) -> int:
         if prompt.previous_answer:
             print("\n" + "\n".join(f"  | {line}" for line in prompt.previous_answer.splitlines()),
                   file=err)
-        text = _read_answer(sys.stdin, err, commands)
+        text = answers.read()
         if text is None:
             reflection.finish()
-            break
+            return
         command = reflection.command(text)
         if command == "back":
             if reflection.back():
@@ -221,7 +282,7 @@ def run_reflect(args: argparse.Namespace) -> int:
             continue
         if command == "finish":
             reflection.finish()
-            break
+            return
         check = safety.check(text)
         if check.crisis and check.kind:  # at once: never wait for the model
             print("\n" + safety.banner(check.kind, prompts.safety, organisation, markdown=False),
@@ -231,30 +292,46 @@ def run_reflect(args: argparse.Namespace) -> int:
         body = reply.to_text(banner=not (check.crisis and check.kind)).strip()
         if body:
             print("\n" + body, file=err)
-    print("\n" + wording.finished + "\n", file=err)
-    summary = reflection.summary_markdown()
-    if args.out:
-        _write_private(Path(args.out), summary)
-        print(f"Summary written to {args.out}", file=err)
-    else:
-        sys.stdout.write(summary)
-    if args.save:
-        _save(reflection, model.id, err)
-    return 0
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write the summary, redacted, readable by the user alone. If it cannot be written, the
-    summary goes to stdout before the error, so nothing typed is lost."""
-    from reflect_bot.config import write_private_file
-    from reflect_bot.redact import redact
+def _check_out(args: argparse.Namespace) -> Path:
+    from reflect_bot.files import OutputError, check_destination
 
     try:
-        write_private_file(path, redact(text).text)
-    except OSError as exc:
+        return check_destination(Path(args.out), force=args.force)
+    except OutputError as exc:
+        raise UsageError(f"--out {exc}") from None
+
+
+def _rescue(reflection: GuidedReflection, err: TextIO) -> None:
+    """After an error: the answers so far, redacted, on stdout, so nothing typed is lost."""
+    from reflect_bot.redact import redact, user_names
+
+    if not reflection.said_so_far():
+        return
+    try:
+        text = redact(reflection.summary_markdown(), user_names()).text
+        print("\nThe reflection stopped; here is what you wrote so far (redacted):\n",
+              file=err)
         sys.stdout.write(text)
-        raise UsageError(f"--out {path}: cannot write ({exc.strerror}); "
-                         "the summary is above") from None
+        sys.stdout.flush()
+    except Exception:  # nowhere to show it: the error below still says what happened
+        pass
+
+
+def _write_summary(out: Path, summary: str, force: bool, err: TextIO) -> None:
+    """Write the summary, redacted, readable by the user alone. If it cannot be written, the
+    redacted summary goes to stdout before the error, so nothing typed is lost."""
+    from reflect_bot.files import OutputError, write_user_file
+    from reflect_bot.redact import redact, user_names
+
+    text = redact(summary, user_names()).text
+    try:
+        written = write_user_file(out, text, force=force)
+    except OutputError as exc:
+        sys.stdout.write(text)
+        raise UsageError(f"--out {exc}; the summary is above, redacted") from None
+    print(f"Summary written to {written}", file=err)
 
 
 def _save(reflection, model_id: str, err: TextIO) -> None:

@@ -34,8 +34,7 @@ class Cited:
     score: float | None = None
 
     def source_line(self) -> str:
-        sources = "; ".join(f"{s.author_or_publisher} ({s.year})" for s in self.passage.sources)
-        return f"[{self.marker}] {self.passage.title} ({self.passage.topic}). {sources}."
+        return f"[{self.marker}] {self.passage.reference()}"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from reflect_bot.errors import JournalError, ReflectBotError
-from reflect_bot.settings import Settings, load_settings, save_settings
+from reflect_bot.settings import Settings, load_settings_or_defaults, save_settings
 
 if TYPE_CHECKING:
     from reflect_bot.journal import Draft, Journal, Prepared
@@ -124,8 +124,11 @@ class ReflectApp(App):
         self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme
+        # Said once the first frame is up: a damaged settings file, a journal kept aside.
+        self.startup_notices: list[str] = []
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.announce)
         if self.retriever is not None:
             self.engine_state = "ready"
         else:
@@ -133,18 +136,26 @@ class ReflectApp(App):
             # which would otherwise delay the first paint.
             self.call_after_refresh(self.load_engine)
 
+    def announce(self) -> None:
+        """What went wrong since the last start, each said once (the journal's damaged copy
+        is read from a note beside it, so no passphrase is needed)."""
+        from reflect_bot.journal import moved_aside
+
+        for notice in [*self.startup_notices, *moved_aside()]:
+            self.notify(notice, title="Please note", severity="warning", timeout=30)
+
     @work(thread=True, exclusive=True, group="engine", name="load-engine")
     def load_engine(self) -> None:
         """Corpus, model and index: seconds of work, kept off the UI thread."""
         try:
             from reflect_bot.corpus import load_corpus
 
-            corpus = load_corpus(self.knowledge)
+            warnings: list[str] = []  # shown once the engine is ready, each once
+            corpus = load_corpus(self.knowledge, warn=warnings.append)
             self.call_from_thread(setattr, self, "corpus", corpus)
             self.call_from_thread(setattr, self, "engine_state", "corpus")
             from reflect_bot.retrieval import Retriever
 
-            warnings: list[str] = []
             retriever = Retriever.open(self.knowledge, warn=warnings.append,
                                        progress=self._index_progress)
         except ReflectBotError as exc:
@@ -165,7 +176,7 @@ class ReflectApp(App):
             self.call_from_thread(setattr, self, "engine_state", "failed")
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
             return
-        for warning in warnings:
+        for warning in dict.fromkeys(warnings):
             self.call_from_thread(self.notify, warning, severity="warning")
         self.call_from_thread(setattr, self, "engine_state", "ready")
 
@@ -361,7 +372,9 @@ def run_app(args: argparse.Namespace) -> int:
     be halfway through importing torch or building the index) or tearing down torch's
     modules, which together took 2-7 s on this machine.
     """
-    app = ReflectApp(knowledge=args.knowledge, settings=load_settings())
+    notices: list[str] = []
+    app = ReflectApp(knowledge=args.knowledge, settings=load_settings_or_defaults(notices.append))
+    app.startup_notices = notices
     app.run(loop=asyncio.new_event_loop())  # not asyncio.run: it joins every worker thread
     code = app.return_code or 0
     sys.stdout.flush()

@@ -384,22 +384,19 @@ class GuidedScreen(Screen):
                      "file is readable by you alone.")
             self.app.push_screen(
                 ExportDialog({"summary": "Export"}, default_export_path("reflection"), intro),
-                lambda choice: self._export(choice.path, text) if choice else None,
+                lambda choice: self._export(choice.path, text, choice.replace) if choice else None,
             )
 
         self.app.push_screen(SavePreviewDialog(draft, verb="Export"), previewed)
 
     @work(thread=True, group="guided-export")
-    def _export(self, path: Path, text: str) -> None:
-        from reflect_bot.config import write_private_file
+    def _export(self, path: Path, text: str, replace: bool = False) -> None:
+        from reflect_bot.files import write_user_file
 
         try:
-            write_private_file(path, text)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, f"{path}: cannot be written ({exc.strerror or exc})",
-                severity="error",
-            )
+            path = write_user_file(path, text, force=replace)
+        except ReflectBotError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.notify, f"Exported the summary to {path}")
 

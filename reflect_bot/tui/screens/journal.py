@@ -61,6 +61,7 @@ class JournalScreen(Screen):
         self.entries: dict[int, Entry] = {}
         self.shown: Entry | None = None
         self._retention_done = False
+        self._damaged_said: set[int] = set()  # entries that cannot be read, each said once
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -135,10 +136,16 @@ class JournalScreen(Screen):
 
     def _read(self, journal: Journal, search: str) -> list[Entry] | None:
         try:
-            return journal.list(search=search or None)
+            entries = journal.list(search=search or None)
         except ReflectBotError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Journal", severity="error")
             return None
+        for damaged in journal.damaged:
+            if damaged.entry_id not in self._damaged_said:
+                self._damaged_said.add(damaged.entry_id)
+                self.app.call_from_thread(self.notify, str(damaged), title="Journal",
+                                          severity="warning", timeout=20)
+        return entries
 
     def _show_list(self, entries: list[Entry]) -> None:
         table = self.query_one("#journal-table", DataTable)
@@ -259,7 +266,7 @@ class JournalScreen(Screen):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None and self.journal is not None:
                 ids = [shown.id] if choice.what == "one" and shown else None
-                self._export(self.journal, choice.path, ids)
+                self._export(self.journal, choice.path, ids, choice.replace)
 
         choices = {"one": f"This entry ({shown.id})"} if shown else {}
         choices["all"] = "All entries"
@@ -268,20 +275,17 @@ class JournalScreen(Screen):
         self.app.push_screen(ExportDialog(choices, default_export_path(), intro), chosen)
 
     @work(thread=True, group="journal-write")
-    def _export(self, journal: Journal, path: Path, ids: list[int] | None) -> None:
-        from reflect_bot.config import write_private_file
+    def _export(
+        self, journal: Journal, path: Path, ids: list[int] | None, replace: bool = False
+    ) -> None:
+        from reflect_bot.files import write_user_file
 
         try:
-            text = journal.export_markdown(ids)
-            write_private_file(path, text)
+            corpus = getattr(self.app, "corpus", None)
+            text = journal.export_markdown(ids, corpus.references() if corpus else None)
+            path = write_user_file(path, text, force=replace)
         except ReflectBotError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, f"{path}: cannot be written ({exc.strerror or exc})",
-                severity="error",
-            )
             return
         what = f"entry {ids[0]}" if ids else "every entry"
         self.app.call_from_thread(self.notify, f"Exported {what} to {path}")

@@ -20,6 +20,7 @@ from reflect_bot.tui.widgets.literal import clean
 class ExportChoice:
     path: Path
     what: str  # the key of the button pressed (see ExportDialog's `choices`)
+    replace: bool = False  # the file exists and the practitioner said to replace it
 
 
 def default_export_path(stem: str = "reflect-bot-journal", today: date | None = None) -> Path:
@@ -65,11 +66,29 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             self._choose(str(event.button.id).removeprefix("export-"))
 
     def _choose(self, what: str) -> None:
+        from reflect_bot.files import OutputError, TargetExists, check_destination
+        from reflect_bot.tui.widgets.confirm import ConfirmDialog
+
         raw = clean(self.query_one("#export-path", Input).value).strip()
         if not raw:
             self.notify("Type where the file should go.", severity="warning")
             return
-        self.dismiss(ExportChoice(Path(raw).expanduser(), what))
+        path = Path(raw).expanduser()
+        try:  # the same rules as the command line; a file already there is asked about
+            check_destination(path)
+        except TargetExists:
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.dismiss(ExportChoice(path, what, replace=True))
+
+            self.app.push_screen(
+                ConfirmDialog(f"{path} already exists. Replace it?", yes="Replace"), answered
+            )
+            return
+        except OutputError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.dismiss(ExportChoice(path, what))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
