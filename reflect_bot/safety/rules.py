@@ -315,6 +315,13 @@ SELF_PATTERNS: tuple[_Pattern, ...] = (
     _p(rf"\b(?:{_MEANS})\b[^.!?]{{0,40}}?\b(?:an|the|the\s+only|my)\s+(?:option|way\s+out|answer|"
        r"escape)\b", "default"),
     _p(r"\b(?:nothing|no\s+one|nobody|no\s+reason)\s+(?:left\s+)?to\s+live\s+for\b", "default"),
+    # a plan and not being there, in one sentence, with no leave, move or new job to explain it
+    _p(r"(?:^|(?<=[.!?\n]))(?![^.!?\n]*\b(?:leave|holiday|annual|course|training|sick|maternity|"
+       r"paternity|moving|move|new\s+job|secondment|retir\w*|notice|transfer\w*|off\s+to|trip|"
+       r"flight|wedding|funeral|hospital|operation)\b)(?=[^.!?\n]*\b(?:planned|got\s+it\s+(?:all\s+)?"
+       r"planned|made\s+my\s+mind\s+up|decided|picked\s+a\s+(?:date|day)|date\s+(?:picked|set)|"
+       r"worked\s+out\s+how)\b)[^.!?\n]*?\bi(?:'m|\s+am)?\s+(?:won't|will\s+not|not\s+going\s+to)\s+"
+       r"be\s+(?:around|here|alive)\b", "self"),
     _p(
         r"\b(?:what's|what\s+is|there's\s+no|there\s+is\s+no|no)\s+(?:the\s+)?point\s+(?:in|of)\s+"
         r"(?:living|being\s+alive|going\s+on|carrying\s+on|me\b|my\s+life|life\b)",
