@@ -30,15 +30,30 @@ text with a long run of digits, so `reflect-bot redact` starts at once.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from reflect_bot.config import config_dir
 from reflect_bot.errors import UsageError
+from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok, _tokens
+from reflect_bot.redact.words import (
+    _ACADEMIC_TITLES,
+    _CALLED_AFTER,
+    _NOT_SURNAME_SUFFIXES,
+    _PERSON_VERBS,
+    _PLACE_PREFIXES,
+    _RELATIONS,
+    _SHORT_TITLES,
+    _STOPWORDS,
+    _STREET_SUFFIXES,
+    _TITLES,
+    _phrase_pattern,
+    _Vocab,
+    _vocab,
+)
 
 __all__ = [
     "TYPES",
@@ -74,7 +89,6 @@ PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(TYPES) + r")-([0-9]+)\]")
 #: The user's own redaction list, one name a line, inside `config_dir()`.
 USER_NAMES_FILE = "redact-names.txt"
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # When two candidates overlap, the more specific kind wins (then the longer one).
 _PRIORITY = {
@@ -90,11 +104,6 @@ _PRIORITY = {
     "ADDRESS": 60,
     "NAME": 50,
 }
-
-# Every character str.splitlines() treats as a line boundary: a span never contains one,
-# so redaction can never change the number of lines, however the caller counts them.
-_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_BREAK_RE = re.compile("[" + re.escape(_BREAKS) + "]")
 
 
 @dataclass(frozen=True)
@@ -113,164 +122,6 @@ class Redaction:
 
     text: str
     spans: tuple[Span, ...]
-
-
-# --------------------------------------------------------------------------------------
-# Bundled vocabulary
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Vocab:
-    first: frozenset[str]  # lower-case first names
-    kind: dict[str, str]  # lower-case first name -> "word" | "never"
-    surnames: frozenset[str]  # lower-case surnames (theorists removed)
-    people: frozenset[str]  # lower-case single-word theorist surnames
-    terms: frozenset[str]  # lower-case single words that are never (part of) a name
-    phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> multi-word entries
-    public_numbers: frozenset[str]  # helplines anyone may quote (digits, national form)
-
-
-def _data_lines(name: str) -> Iterator[str]:
-    for raw in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if line:
-            yield line
-
-
-def _phrase_pattern(phrase: str) -> str:
-    """A regex for the words of `phrase`, with any spacing (but never a line break)."""
-    return r"[ \t]+".join(re.escape(w) for w in phrase.split())
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
-    kind: dict[str, str] = {}
-    for line in _data_lines("name_words.txt"):
-        name, _, k = line.partition(" ")
-        kind[name.lower()] = k.strip() or "word"
-    first = {line.lower() for line in _data_lines("first_names.txt")} | set(kind)
-
-    people: set[str] = set()
-    terms: set[str] = set()
-    phrases: list[str] = []
-    numbers: set[str] = set()
-    section = "terms"
-    for line in _data_lines("allowlist.txt"):
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip().lower()
-            continue
-        if section == "numbers":
-            numbers.add(re.sub(r"[^0-9]", "", line))
-        elif len(line.split()) > 1:
-            phrases.append(line)
-        elif section == "people":
-            people.add(line.lower())
-        else:
-            terms.add(line.lower())
-    surnames = {line.lower() for line in _data_lines("surnames.txt")} - people - terms
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        words = tuple(t.low for t in _tokens(phrase) if not t.is_initial)
-        if len(words) > 1:
-            by_first.setdefault(words[0], []).append(words)
-    return _Vocab(
-        first=frozenset(first),
-        kind=kind,
-        surnames=frozenset(surnames),
-        people=frozenset(people),
-        terms=frozenset(terms),
-        phrases={k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()},
-        public_numbers=frozenset(numbers),
-    )
-
-
-# Grammar words that never start or continue a name, whatever their capitalisation.
-# (April, May, June and August are names too: name_words.txt says when they count.)
-_STOPWORDS = frozenset(
-    """
-    a about above after afterwards again against ago all also although always am an and
-    another any anyway apparently are as asked at back be because been before being
-    below between both but by called came can clearly could dear did discussed do does
-    during each either eventually every everyone finally for from further generally had
-    has have he hello her here hers him his honestly hopefully how however hi i if in
-    initially into is it its just last later let like luckily many maybe me meanwhile met
-    might more most mr mrs ms miss mx dr prof my myself never next no nobody none nor not
-    now of off often ok okay on once one only or other our out over overall per perhaps
-    please rang read really saw she should since so some someone sometimes spoke still
-    such sadly talked than thank thanks that the their them then there these they this
-    those though through throughout thus to today told tomorrow tonight too under
-    unfortunately until up upon us used using very was we week were what when where
-    whether which while who whom whose why with within without would yes yesterday yet
-    you your yours
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
-    thurs fri sat sun january february march july september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec christmas easter
-    new old north south east west northern southern eastern western great little upper
-    lower central st saint
-    mum mam mom dad nan nana nanna gran granny grandma grandad granddad grandpa
-    road street avenue close drive crescent terrace gardens mews square parade boulevard
-    rd ave
-    """.split()
-)
-
-# After a sentence-initial "word" first name, these make it a person: "Will said", "Mark
-# was late" (but "Will he come?", "Mark the date").
-_PERSON_VERBS = frozenset(
-    """
-    said says told tells asked asks was is has had did does didn't doesn't wasn't isn't
-    hasn't hadn't came comes went goes rang rings called calls missed misses arrived
-    arrives attended attends turned seemed seems looked looks felt feels wants wanted
-    thinks thought got gets left explained disclosed admitted denied agreed refused
-    shouted cried laughed smiled texted emailed phoned kicked walked stormed stayed lives
-    lived works worked won't can't couldn't wouldn't became becomes needs needed tried
-    tries spoke speaks talked talks mentioned reported started stopped failed managed
-    """.split()
-)
-
-# "St George's", "San Diego", "Port Talbot": a first name after these is part of a place.
-_PLACE_PREFIXES = frozenset(
-    "st saint san santa santo sao são los las port fort mount lake glen queen king prince "
-    "princess".split()
-)
-
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
-_ACADEMIC_TITLES = frozenset({"dr", "prof"})
-_SHORT_TITLES = frozenset({"mr", "mrs", "ms", "mx"})  # titles even in lower case
-
-# "his mum Sarah", "her partner Dean Smith", "a lad called Tyrese".
-_RELATIONS = frozenset(
-    """
-    mum mam mom mother dad father stepdad stepmum stepmother stepfather step-dad step-mum
-    sister brother sibling son daughter stepson stepdaughter stepbrother stepsister
-    half-brother half-sister twin child baby kid partner ex ex-partner ex-girlfriend
-    ex-boyfriend ex-wife ex-husband girlfriend boyfriend wife husband fiance fiancé
-    fiancee fiancée nan nana nanna gran granny grandma grandmother grandad granddad grandpa
-    grandfather grandson granddaughter aunt auntie aunty uncle cousin niece nephew friend
-    mate pal neighbour flatmate housemate cellmate padmate victim co-defendant codefendant
-    carer colleague manager supervisor mentor counsellor therapist psychologist
-    psychiatrist nurse doctor teacher boss employer landlord landlady solicitor worker
-    keyworker officer named nicknamed aka alias
-    """.split()
-)
-# "called" introduces a name only after words like these ("a lad called Tyrese").
-_CALLED_AFTER = frozenset(
-    "someone somebody man woman lad girl boy guy bloke person fella chap friend mate is was "
-    "he's she's".split()
-)
-
-_STREET_SUFFIXES = (
-    "Road Rd Street St Avenue Ave Close Lane Ln Drive Dr Way Crescent Cres Court Ct Place "
-    "Pl Grove Gardens Gdns Terrace Tce Walk Square Sq Mews Hill Row Rise View Parade Green "
-    "Vale Boulevard Croft Fold Gate Mount Chase Wynd Yard Wharf Approach Bank Brow Park "
-    "Heights Meadow Meadows Grange Mead Garth Dene Hollow Nook Quay Circus Causeway "
-    "Embankment Promenade Precinct Estate Fields"
-).split()
-# After a first name these words mean a place ("Albert Road"), not a surname.
-_NOT_SURNAME_SUFFIXES = frozenset(
-    "road rd street avenue ave close drive crescent cres terrace tce gardens gdns mews square "
-    "sq parade boulevard way place grove walk row rise view estate".split()
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -776,75 +627,6 @@ def _find_address(text: str) -> list[_Cand]:
             found = text[m.start(1) : end]
             out.append(_Cand(m.start(1), end, "ADDRESS", " ".join(found.lower().split())))
     return out
-
-
-# ---- names --------------------------------------------------------------------------
-
-# A word: letters, with apostrophes or hyphens inside ("O'Brien", "Smith-Jones", "Kyle's").
-_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
-_SENTENCE_END = set(".!?:;•*-–—|>#")
-_OPENERS = " \t\"'“”‘’([{"
-
-
-@dataclass
-class _Tok:
-    start: int
-    end: int  # end of the name itself (a possessive 's is left out)
-    core: str
-    low: str
-    possessive: bool
-    gap: str  # the text between the previous word and this one
-    first_of_sentence: bool
-    caps_line: bool  # the line has no lower-case letters at all
-
-    @property
-    def is_initial(self) -> bool:
-        return len(self.core) == 1 and self.core.isupper()
-
-    def name_shaped(self, allow_caps: bool = False) -> bool:
-        c = self.core
-        if len(c) < 2 or not c[0].isupper():
-            return False
-        if any(ch.islower() for ch in c[1:]):
-            return True
-        return (allow_caps or self.caps_line) and c.isupper()
-
-
-def _tokens(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    prev_end = 0
-    # Line starts, and whether each line is all capitals ("MET KYLE SMITH").
-    line_starts = [0] + [m.end() for m in _BREAK_RE.finditer(text)]
-    line_caps = [
-        not any(ch.islower() for ch in text[a:b])
-        for a, b in zip(line_starts, line_starts[1:] + [len(text)], strict=True)
-    ]
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        start, end = m.start(), m.end()
-        possessive = False
-        if len(word) > 3 and word[-2] in "'’" and word[-1] in "sS":
-            word, end, possessive = word[:-2], end - 2, True
-        gap = text[prev_end:start]
-        stripped = gap.strip(_OPENERS)
-        broken = bool(_BREAK_RE.search(gap))
-        first = not toks or broken or (bool(stripped) and stripped[-1] in _SENTENCE_END)
-        caps = line_caps[bisect_right(line_starts, start) - 1]
-        toks.append(_Tok(start, end, word, word.lower(), possessive, gap, first, caps))
-        prev_end = m.end()
-    return toks
-
-
-def _joined(prev: _Tok, cur: _Tok, *, comma: bool = False) -> bool:
-    """Are two words adjacent parts of one name ("Sarah Jones", "J. Smith")?"""
-    if prev.possessive:
-        return False
-    gap = cur.gap
-    if prev.is_initial and gap.startswith("."):
-        gap = gap[1:]
-    if comma and gap.startswith(","):
-        gap = gap[1:]
-    return 0 < len(gap) <= 3 and not gap.strip(" \t")
 
 
 def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
