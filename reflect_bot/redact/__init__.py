@@ -38,6 +38,8 @@ from pathlib import Path
 
 from reflect_bot.config import config_dir
 from reflect_bot.errors import UsageError
+from reflect_bot.redact.context import Lexicon, acronym, context_names
+from reflect_bot.redact.streets import find_streets, street_after
 from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok, _tokens
 from reflect_bot.redact.words import (
     _ACADEMIC_TITLES,
@@ -50,6 +52,8 @@ from reflect_bot.redact.words import (
     _STOPWORDS,
     _STREET_SUFFIXES,
     _TITLES,
+    LEADING_PARTICLES,
+    PARTICLES,
     _phrase_pattern,
     _Vocab,
     _vocab,
@@ -482,9 +486,20 @@ _NUM_DATE_RE = re.compile(
     r"(?<![0-9A-Za-z/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})"
     r"(?![0-9A-Za-z]|[/\-][0-9]|\.[0-9])"
 )
+# Year first: 1985-07-22, 1979/12/01, 1988.03.04.
+_ISO_DATE_RE = re.compile(
+    r"(?<![0-9A-Za-z/.\-])([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?![0-9A-Za-z]|[/\-][0-9]|\.[0-9])"
+)
+# With spaces: "22 07 1985", only after a birth cue.
+_SPACED_DATE_RE = re.compile(
+    r"(?<![0-9A-Za-z])([0-9]{1,2})[ \t]+([0-9]{1,2})[ \t]+([0-9]{4}|[0-9]{2})(?![0-9A-Za-z])"
+)
+# Month and year only: "born in March 1985", only after a birth cue.
+_MONTH_YEAR_RE = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?,?[ \t]+([0-9]{4})(?![0-9])")
 _DMY_RE = re.compile(
     rf"(?<![\w])(?:the[ \t]+)?([0-9]{{1,2}}){_ORD}(?:[ \t]+of)?[ \t]*[ \t\-]([A-Za-z]{{3,9}})\b\.?"
-    r"(?:,?[ \t\-]+([0-9]{4}|'[0-9]{2}))?(?![0-9])",
+    r"(?:,?[ \t\-]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
     re.IGNORECASE,
 )
 _MDY_RE = re.compile(
@@ -546,6 +561,25 @@ def _find_dob(text: str) -> list[_Cand]:
             continue
         yy, mm, dd = ok[0]
         out.append(_Cand(m.start(), m.end(), "DOB", f"{yy:04d}-{mm:02d}-{dd:02d}"))
+
+    for m in _ISO_DATE_RE.finditer(text):
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if not _valid_ymd(year, month, day):
+            continue
+        if not (birth_context(m.start(), m.end()) or old_enough(year)):
+            continue
+        out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+
+    for m in _SPACED_DATE_RE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = _year4(m.group(3), this_year)
+        if _valid_ymd(year, month, day) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+
+    for m in _MONTH_YEAR_RE.finditer(text):
+        month = _MONTHS.get(m.group(1).lower())
+        if month and old_enough(int(m.group(2))) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{int(m.group(2)):04d}-{month:02d}"))
 
     for rx, day_group, month_group in ((_DMY_RE, 1, 2), (_MDY_RE, 2, 1)):
         for m in rx.finditer(text):
@@ -626,6 +660,12 @@ def _find_address(text: str) -> list[_Cand]:
         if end is not None:
             found = text[m.start(1) : end]
             out.append(_Cand(m.start(1), end, "ADDRESS", " ".join(found.lower().split())))
+    for start, end in find_streets(text):
+        out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
+    for c in list(out):
+        if c.type == "ADDRESS" and (more := street_after(text, c.end)):
+            start, end = more
+            out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
     return out
 
 
@@ -633,9 +673,42 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
     """Names by rule: titles, first names (+ surname), relation words, "Word Surname"."""
     out: list[_Cand] = []
     n = len(toks)
+    lex = Lexicon(vocab)
 
     def blocked(t: _Tok) -> bool:
         return t.low in _STOPWORDS or t.low in vocab.terms or t.low in _TITLES
+
+    def particle(j: int) -> bool:
+        """A name particle with a capitalised name word after it: "ap Gruffydd", "Ó Súil"."""
+        return (
+            toks[j].low in PARTICLES
+            and j + 1 < n
+            and _joined(toks[j], toks[j + 1])
+            and toks[j + 1].name_shaped()
+            and not blocked(toks[j + 1])
+        )
+
+    def unusual(t: _Tok) -> bool:
+        """A capitalised word that is no English word, place or kept term ("Kazlauskas")."""
+        return (
+            t.name_shaped()
+            and not acronym(t)
+            and not blocked(t)
+            and t.low not in _PLACE_PREFIXES
+            and lex.unusual(t.low)
+        )
+
+    def surname_like(t: _Tok) -> bool:
+        parts = re.split(r"[\-‐]", t.low)
+        listed = t.low in vocab.surnames or any(p in vocab.surnames for p in parts)
+        return t.name_shaped() and not blocked(t) and (listed or lex.unusual(t.low))
+
+    def first_name(t: _Tok) -> bool:
+        """Listed, or every part of a hyphenated name listed ("Sean-Paul", "Abdul-Karim")."""
+        if t.low in vocab.first:
+            return True
+        parts = [p for p in re.split(r"[\-‐]", t.low) if p]
+        return len(parts) > 1 and all(p in vocab.first or p in vocab.surnames for p in parts)
 
     def saint_before(i: int) -> bool:
         return i > 0 and toks[i - 1].low in _PLACE_PREFIXES and _joined(toks[i - 1], toks[i])
@@ -652,6 +725,9 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         j = i + 1
         while j < n and j - i <= limit and _joined(toks[j - 1], toks[j]):
             t = toks[j]
+            if particle(j):
+                j += 1
+                continue
             if t.is_initial and initials:
                 j += 1
                 continue
@@ -687,6 +763,9 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     w = toks[j]
                     if j > i + 1 and not _joined(toks[j - 1], w):
                         break
+                    if j > i + 1 and particle(j):
+                        j += 1
+                        continue
                     if w.is_initial:
                         j += 1
                         continue
@@ -694,11 +773,21 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                         break
                     if not w.name_shaped(allow_caps=True):
                         # "mr jones" typed in a hurry: one lower-case word after Mr/Mrs/Ms/Mx.
+                        # A second one if it is no English word: "mrs ewa wiśniewska".
                         plain = j == i + 1 and t.low in _SHORT_TITLES
-                        if not (plain and len(w.core) >= 2 and w.core.islower()):
+                        second = (
+                            j == i + 2
+                            and last == i + 1
+                            and toks[i + 1].core.islower()
+                            and lex.unusual(w.low)
+                        )
+                        if not ((plain or second) and len(w.core) >= 2 and w.core.islower()):
                             break
                         last = j
-                        break
+                        if second or w.possessive:
+                            break
+                        j += 1
+                        continue
                     last = j
                     if w.possessive:
                         break
@@ -726,8 +815,13 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
             elif prev.low == "as" and i > 1 and toks[i - 2].low == "known":
                 related = True
 
+        # "Ní Bhriain", "Ó Súilleabháin": an Irish surname after its particle.
+        if t.low in LEADING_PARTICLES and particle(i):
+            emit(i, extend(i + 1, 3), "particle")
+            continue
+
         caps_pair = t.core.isupper() and not t.caps_line
-        if t.low in vocab.first:
+        if first_name(t):
             kind = vocab.kind.get(t.low)
             if caps_pair and kind:
                 continue
@@ -739,7 +833,10 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                 # needs a listed surname after it ("April Okafor"). A word-like name
                 # ("Jordan Reeves", "Will Smith") with any capitalised surname is a name:
                 # privacy favours recall over "Grace Period".
-                if not any(w.low in vocab.surnames for w in toks[i + 1 : last + 1]):
+                # An unusual surname counts too ("Grace Mwangi-Otieno").
+                if not any(
+                    w.low in vocab.surnames or unusual(w) for w in toks[i + 1 : last + 1]
+                ):
                     last = i
                     if kind == "never":
                         continue
@@ -769,6 +866,17 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
             listed = nxt.low in vocab.surnames or any(p in vocab.surnames for p in parts)
             if listed and nxt.name_shaped() and not blocked(nxt):
                 emit(i, extend(i, 2), "word+surname")
+                continue
+            # "Siobhán Ní Bhriain", "Dafydd ap Gruffydd": any name word before a particle.
+            if particle(i + 1) and (unusual(t) or first_name(t)):
+                emit(i, extend(i, 4), "word+particle")
+                continue
+            # "Nicu Lăcătuș", "Jonas Kazlauskas": two unusual capitalised words.
+            if unusual(t) and surname_like(nxt) and (unusual(nxt) or lex.listed(nxt.low)):
+                emit(i, extend(i, 2), "unusual pair")
+                continue
+    for first, last, rule in context_names(toks, vocab):
+        emit(first, last, rule)
     return out
 
 

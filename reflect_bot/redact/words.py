@@ -164,3 +164,51 @@ _NOT_SURNAME_SUFFIXES = frozenset(
     "road rd street avenue ave close drive crescent cres terrace tce gardens gdns mews square "
     "sq parade boulevard way place grove walk row rise view estate".split()
 )
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Ordinary lower-case English words (SCOWL size 35, english_words.txt)."""
+    return frozenset(_data_lines("english_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Lower-case places in England and Wales (places.txt): never a name by context or
+    shape alone, though a listed surname that is also a town ("Preston") still is one."""
+    return frozenset(line.lower() for line in _data_lines("places.txt"))
+
+
+# Name particles: "Siobhán Ní Bhriain", "Dafydd ap Gruffydd", "Bronwen ferch Rhys",
+# "Seán Mac Giolla", "Abdul bin Rashid". Inside a name, between two name words, any case.
+PARTICLES = frozenset(
+    "ó o' ní ni nic mac mc ua uí ui ap ab ferch verch bin ibn bint binti abu al el van von "
+    "de da di du del della dos das der den ter le la".split()
+)
+# Particles that start an Irish surname on their own: "Ní Bhriain said", "Ó Súilleabháin".
+LEADING_PARTICLES = frozenset("ó ní nic ua uí mac".split())
+
+# What comes before a name in case notes: "spoke to kyle", "real name is Chukwuemeka",
+# "everyone calls him Chuks". Word sequences, lower case; the name is the next word.
+CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in """
+    calls him|calls her|calls them|calls himself|calls herself|called him|called her
+    called himself|called herself|goes by|go by|known as|real name is|real name|name is
+    name was|name's|nicknamed|named|aka|a.k.a|alias|met with|meeting with|met up with
+    spoke to|spoke with|speaking to|speaking with|spoken to|spoken with|talked to
+    talked with|talking to|talking to|rang|phoned|texted|emailed|saw|seen|visited
+    visiting|met|home visit to|visit to|interviewed|supervised|supervising|contact from
+    """.replace("\n", "|").split("|")
+    if p.strip()
+)
+
+# What follows a name: "kyle said", "Mthunzi answered the door". Only verbs a thing
+# rarely does ("his meds left" is not a person).
+PERSON_ACTS = frozenset(
+    """
+    said says told tells asked asks answered answers replied replies rang rings phoned
+    texted emailed shouted admitted denied disclosed explained agreed refused arrived
+    attended came turned reckons reckoned claims claimed insists insisted
+    """.split()
+)
