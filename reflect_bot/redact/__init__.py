@@ -38,7 +38,8 @@ from pathlib import Path
 
 from reflect_bot.config import config_dir
 from reflect_bot.errors import UsageError
-from reflect_bot.redact.context import Lexicon, acronym, context_names
+from reflect_bot.redact import pieces as _pieces
+from reflect_bot.redact.context import acronym, context_names, lexicon
 from reflect_bot.redact.streets import find_streets, street_after
 from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok, _tokens
 from reflect_bot.redact.words import (
@@ -673,7 +674,7 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
     """Names by rule: titles, first names (+ surname), relation words, "Word Surname"."""
     out: list[_Cand] = []
     n = len(toks)
-    lex = Lexicon(vocab)
+    lex = lexicon()
 
     def blocked(t: _Tok) -> bool:
         return t.low in _STOPWORDS or t.low in vocab.terms or t.low in _TITLES
@@ -1033,9 +1034,13 @@ class _Numbering:
         return num
 
 
-def _spread(toks: list[_Tok], chosen: list[_Cand], vocab: _Vocab) -> list[_Cand]:
-    """Other mentions of the names found: "Mr Jones" makes every capitalised "Jones" a name."""
-    words: dict[str, bool] = {}  # word -> from the user's list (then the allowlist yields)
+def _spread(
+    toks: list[_Tok], chosen: list[_Cand], vocab: _Vocab, words: dict[str, bool]
+) -> list[_Cand]:
+    """Other mentions of the names found: "Mr Jones" makes every capitalised "Jones" a name.
+
+    `words` holds the name words found so far in the whole text (word -> from the user's
+    list, when the allowlist yields); the names in `chosen` are added to it."""
     for c in chosen:
         if c.type == "NAME":
             for w in c.spread:
@@ -1055,7 +1060,7 @@ def _spread(toks: list[_Tok], chosen: list[_Cand], vocab: _Vocab) -> list[_Cand]
 
 
 def _one_pass(
-    text: str, names: list[str], numbering: _Numbering
+    text: str, names: list[str], numbering: _Numbering, known: dict[str, bool]
 ) -> list[tuple[int, int, str, str]]:
     """Find new identifiers in `text`; return (start, end, type, placeholder) in text order."""
     vocab = _vocab()
@@ -1082,7 +1087,7 @@ def _one_pass(
     chosen = _choose(cands, occupied)
     more = [
         c
-        for c in _spread(toks, chosen, vocab)
+        for c in _spread(toks, chosen, vocab, known)
         if c.user or not not_names.overlaps(c.start, c.end)
     ]
     chosen += _choose(more, occupied)
@@ -1109,6 +1114,10 @@ def redact(text: str, names: Iterable[str] = ()) -> Redaction:
     possessives kept outside the placeholder ("[NAME-1]'s"). Line breaks are never part of
     a span, so the result has exactly the lines of the input. Idempotent: placeholders
     already present are left alone and numbering continues after them.
+
+    Time and memory grow in step with the text: it is read in pieces of whole lines (see
+    `pieces.py`), sharing the numbering and the names found, so a name keeps one number
+    throughout and a name first found late is still hidden where it was mentioned earlier.
     """
     if not isinstance(text, str):
         raise TypeError(f"redact() needs a str, not {type(text).__name__}")
@@ -1118,35 +1127,67 @@ def redact(text: str, names: Iterable[str] = ()) -> Redaction:
         type_, num = m.group(1), int(m.group(2))
         numbering.counters[type_] = max(numbering.counters.get(type_, 0), num)
 
-    # Each pass redacts what it finds; a later pass looks again at the redacted text, so
-    # the result is a fixed point (redacting it again finds nothing). Every pass with
-    # findings shrinks the unredacted text, so this ends.
-    current = text
-    # Pieces of `current` that are unchanged original text: (cur_start, orig_start, length).
-    pieces: list[tuple[int, int, int]] = [(0, 0, len(text))]
-    spans: list[Span] = []
-    while True:
-        found = _one_pass(current, clean, numbering)
-        if not found:
-            break
-        new_pieces: list[tuple[int, int, int]] = []
-        out: list[str] = []
-        pos = 0
-        cursor = 0  # where current[pos] lands in the new text
-        for start, end, type_, placeholder in found:
-            orig_start, orig_end = _to_original(pieces, start, end)
-            spans.append(Span(orig_start, orig_end, type_, placeholder))
-            new_pieces.extend(_clip_pieces(pieces, pos, start, cursor - pos))
-            out.append(current[pos:start])
-            out.append(placeholder)
-            cursor += (start - pos) + len(placeholder)
-            pos = end
-        new_pieces.extend(_clip_pieces(pieces, pos, len(current), cursor - pos))
-        out.append(current[pos:])
-        pieces = new_pieces
-        current = "".join(out)
+    known: dict[str, bool] = {}  # name words found so far, anywhere in the text
+    cuts = _pieces.split_pieces(text, _pieces.PIECE)
+    blocks = [_Block(text, start, end) for start, end in cuts]
+    seen_at: list[int] = []
+    for block in blocks:
+        block.settle(clean, numbering, known)
+        seen_at.append(len(known))
+    # A name found in a later piece is hidden in the earlier ones too (dicts keep their
+    # order, so the words found after a piece settled are the tail of `known`).
+    words = list(known)
+    for block, seen in zip(blocks, seen_at, strict=True):
+        if seen < len(words) and block.mentions(words[seen:]):
+            block.settle(clean, numbering, known)
+    spans = [span for block in blocks for span in block.spans]
     spans.sort(key=lambda s: s.start)
-    return Redaction(current, tuple(spans))
+    return Redaction("".join(block.current for block in blocks), tuple(spans))
+
+
+class _Block:
+    """One piece of the text: its redacted form so far and the spans found in it."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.offset = start
+        self.current = text[start:end]
+        # Pieces of `current` that are unchanged original text: (cur_start, orig_start, length).
+        self.pieces: list[tuple[int, int, int]] = [(0, 0, end - start)]
+        self.spans: list[Span] = []
+
+    def mentions(self, words: list[str]) -> bool:
+        """Does any of these (lower-case) words occur in what is left of the piece?"""
+        low = self.current.lower()
+        return any(w in low for w in words)
+
+    def settle(self, names: list[str], numbering: _Numbering, known: dict[str, bool]) -> None:
+        """Redact until nothing new is found.
+
+        Each pass redacts what it finds; a later pass looks again at the redacted text, so
+        the result is a fixed point (redacting it again finds nothing). Every pass with
+        findings shrinks the unredacted text, so this ends."""
+        while True:
+            found = _one_pass(self.current, names, numbering, known)
+            if not found:
+                return
+            new_pieces: list[tuple[int, int, int]] = []
+            out: list[str] = []
+            pos = 0
+            cursor = 0  # where current[pos] lands in the new text
+            for start, end, type_, placeholder in found:
+                orig_start, orig_end = _to_original(self.pieces, start, end)
+                self.spans.append(
+                    Span(orig_start + self.offset, orig_end + self.offset, type_, placeholder)
+                )
+                new_pieces.extend(_clip_pieces(self.pieces, pos, start, cursor - pos))
+                out.append(self.current[pos:start])
+                out.append(placeholder)
+                cursor += (start - pos) + len(placeholder)
+                pos = end
+            new_pieces.extend(_clip_pieces(self.pieces, pos, len(self.current), cursor - pos))
+            out.append(self.current[pos:])
+            self.pieces = new_pieces
+            self.current = "".join(out)
 
 
 def _to_original(pieces: list[tuple[int, int, int]], start: int, end: int) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from reflect_bot.redact.tokens import _joined, _Tok
 from reflect_bot.redact.words import (
@@ -31,12 +32,16 @@ from reflect_bot.redact.words import (
     PARTICLES,
     PERSON_ACTS,
     _Vocab,
+    _vocab,
     english_words,
     places,
 )
 
 _CONTRACTION_RE = re.compile(r"(?:'(?:m|s|d|ll|ve|re|t)|n't)$")
 _CAPS_RUN_RE = re.compile(r"[A-Z]{2}")
+_CUES_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in CONTEXT_BEFORE:
+    _CUES_BY_LAST.setdefault(_cue[-1], []).append(_cue)
 _QUOTES_OPEN = "'‘\"“("
 _QUOTES_CLOSE = "'’\"”)"
 # Months and days are in _STOPWORDS; these are the forms a name cue can be followed by
@@ -50,12 +55,13 @@ def acronym(t: _Tok) -> bool:
 
 
 class Lexicon:
-    """What one text's rules ask about a word, answered from the bundled lists."""
+    """What the rules ask about a word, answered from the bundled lists (and remembered)."""
 
     def __init__(self, vocab: _Vocab) -> None:
         self.vocab = vocab
         self.english = english_words()
         self.places = places()
+        self._unusual: dict[str, bool] = {}
 
     def kept(self, low: str) -> bool:
         """Never a name by context or shape: grammar, keep list, places, theorists."""
@@ -77,6 +83,14 @@ class Lexicon:
 
     def unusual(self, low: str) -> bool:
         """Not English and not kept: "kyle", "oluwaseun", "wiśniewska", "lewis-smith"."""
+        known = self._unusual.get(low)
+        if known is None:
+            if len(self._unusual) > 100_000:
+                self._unusual.clear()  # bounded, whatever the text
+            known = self._unusual[low] = self._judge(low)
+        return known
+
+    def _judge(self, low: str) -> bool:
         low = low.replace("’", "'")
         if len(low) < 2 or self.kept(low) or low in self.english:
             return False
@@ -95,6 +109,12 @@ class Lexicon:
         )
 
 
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The one Lexicon over the bundled lists."""
+    return Lexicon(_vocab())
+
+
 def _cue_before(toks: list[_Tok], i: int) -> bool:
     """Does a cue that introduces a person end just before toks[i]?"""
     t = toks[i]
@@ -107,7 +127,9 @@ def _cue_before(toks: list[_Tok], i: int) -> bool:
         prev = toks[i - 1]
         if prev.low in _RELATIONS and prev.core.islower() and not prev.possessive:
             return True
-    for cue in CONTEXT_BEFORE:
+    if i == 0:
+        return False
+    for cue in _CUES_BY_LAST.get(toks[i - 1].low, ()):
         k = len(cue)
         if i < k:
             continue
@@ -161,7 +183,7 @@ def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: in
 
 def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]:
     """Token ranges (first, last, rule) of names found by context, quotes and shape."""
-    lex = Lexicon(vocab)
+    lex = lexicon()
     out: list[tuple[int, int, str]] = []
     n = len(toks)
 
@@ -178,7 +200,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
 
     for i, t in enumerate(toks):
         # After a cue: "his son kyle", "met with oluwaseun adeyemi", "calls him Chuks".
-        if _cue_before(toks, i) and (lower_name(t) or capital_name(t)):
+        if (lower_name(t) or capital_name(t)) and _cue_before(toks, i):
             out.append((i, _run_on(toks, i, any_name), "cue"))
             continue
         # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
