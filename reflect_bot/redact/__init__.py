@@ -852,6 +852,8 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     continue
                 if kind == "word" and t.first_of_sentence and not acts(i):
                     continue
+                if kind == "word" and prev is not None and prev.low in _DETERMINERS:
+                    continue  # "the Bill of Rights", "a Will", "this Hope"
             emit(i, i, "first")
             continue
 
@@ -961,6 +963,9 @@ _DETECTORS = (
     _find_dob,
     _find_address,
 )
+
+
+_DETERMINERS = frozenset("the a an this that these those any every each no".split())
 
 
 class _Intervals:

@@ -199,6 +199,7 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     spoke to|spoke with|speaking to|speaking with|spoken to|spoken with|talked to
     talked with|talking to|talking to|rang|phoned|texted|emailed|saw|seen|visited
     visiting|met|home visit to|visit to|interviewed|supervised|supervising|contact from
+    said|told|asked|reminded|warned|thanked
     """.replace("\n", "|").split("|")
     if p.strip()
 )
