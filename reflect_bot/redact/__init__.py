@@ -14,11 +14,20 @@ How it decides, and why:
   confidence for a bare number with no context, never to let a context-backed one through.
 - Context words ("NHS", "born", "CRN", "lives in", "his mum") widen what is caught.
 - Names come from titles (Mr, Mrs, Ms, Miss, Mx, Dr), a bundled list of first names
-  followed by a capitalised surname, "Word Surname" with a bundled surname list, relation
-  words ("his sister Kayleigh"), and the user's own list. Once a name is found, every other
-  capitalised mention of it, possessives included, gets the same placeholder.
+  followed by a capitalised surname, "Word Surname" with a bundled surname list, name
+  particles ("Ní Bhriain", "ap Gruffydd"), two capitalised words that are no English word
+  ("Nicu Lăcătuș"), and the user's own list. Case notes are typed in lower case, so
+  context.py also reads a name from what surrounds it: "his son kyle", "met with oluwaseun
+  adeyemi", "calls him Chuks", "kyle said". Once a name is found, every other capitalised
+  mention of it, possessives included, gets the same placeholder.
+- Addresses: a house number and a street; or, without a number (streets.py), a named
+  street after "on", "at", "off"..., Welsh streets ("Heol y Coed"), flats and house names.
 - Precision is protected by bundled lists (reflect_bot/data/): theorists and models
-  (Gibbs, Kolb, Schön, ...), organisations and places are never taken for names.
+  (Gibbs, Kolb, Schön, ...), organisations and places are never taken for names, and a
+  word in the English word list (english_words.txt) is never a name by context alone, so
+  "his son will be there" and "we hope he will pay the bill in May" stay as they are.
+- Long texts are read in pieces of whole lines (pieces.py), so time and memory grow in
+  step with the text.
 - Placeholders already in the text are never touched, new numbers continue after the
   highest one present, and detection repeats until nothing new is found, so redacting
   redacted text changes nothing. A placeholder never contains or swallows a line break.
