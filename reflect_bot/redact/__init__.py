@@ -505,6 +505,24 @@ _ISO_DATE_RE = re.compile(
 _SPACED_DATE_RE = re.compile(
     r"(?<![0-9A-Za-z])([0-9]{1,2})[ \t]+([0-9]{1,2})[ \t]+([0-9]{4}|[0-9]{2})(?![0-9A-Za-z])"
 )
+# The day in words: "born on the twenty-second of July 1985", only after a birth cue.
+_DAY_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=1,
+    )
+}
+for _n, _w in enumerate("first second third fourth fifth sixth seventh eighth ninth".split(), 1):
+    _DAY_WORDS[f"twenty-{_w}"] = _DAY_WORDS[f"twenty {_w}"] = 20 + _n
+_DAY_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+_WORD_DATE_RE = re.compile(
+    r"(?<![\w])(?:the[ \t]+)?((?:(?:twenty|thirty)[ \t\-]?)?[a-z]+)(?:[ \t]+of)?[ \t]+"
+    r"([A-Za-z]{3,9})\b\.?(?:,?[ \t]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
+    re.IGNORECASE,
+)
 # Month and year only: "born in March 1985", only after a birth cue.
 _MONTH_YEAR_RE = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?,?[ \t]+([0-9]{4})(?![0-9])")
 _DMY_RE = re.compile(
@@ -585,6 +603,16 @@ def _find_dob(text: str) -> list[_Cand]:
         year = _year4(m.group(3), this_year)
         if _valid_ymd(year, month, day) and birth_context(m.start(), m.end()):
             out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+
+    for m in _WORD_DATE_RE.finditer(text):
+        day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
+        month = _MONTHS.get(m.group(2).lower())
+        if day is None or month is None or not birth_context(m.start(), m.end()):
+            continue
+        y = m.group(3)
+        year = f"{_year4(y, this_year):04d}" if y else "-"
+        key = f"{year}-{month:02d}-{day:02d}"
+        out.append(_Cand(m.start(), m.end(), "DOB", key))
 
     for m in _MONTH_YEAR_RE.finditer(text):
         month = _MONTHS.get(m.group(1).lower())
