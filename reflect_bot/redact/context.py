@@ -29,6 +29,7 @@ from reflect_bot.redact.words import (
     _STOPWORDS,
     _TITLES,
     CONTEXT_BEFORE,
+    NAMING_CUES,
     PARTICLES,
     PERSON_ACTS,
     _Vocab,
@@ -50,7 +51,7 @@ _NOT_AFTER_CUE = frozenset("probation police court staff team office hostel".spl
 
 
 def acronym(t: _Tok) -> bool:
-    """"POs", "PSOs", "OASys": capitals and a plural or a brand, not a name."""
+    """ "POs", "PSOs", "OASys": capitals and a plural or a brand, not a name."""
     return _CAPS_RUN_RE.search(t.core) is not None
 
 
@@ -104,8 +105,11 @@ class Lexicon:
     def listed(self, low: str) -> bool:
         v = self.vocab
         bare = low[2:] if low.startswith(("o'", "o’")) and len(low) > 3 else low
-        return low in v.first or low in v.surnames or bare in v.surnames or (
-            bare != low and len(bare) >= 3
+        return (
+            low in v.first
+            or low in v.surnames
+            or bare in v.surnames
+            or (bare != low and len(bare) >= 3)
         )
 
 
@@ -115,21 +119,18 @@ def lexicon() -> Lexicon:
     return Lexicon(_vocab())
 
 
-def _cue_before(toks: list[_Tok], i: int) -> bool:
-    """Does a cue that introduces a person end just before toks[i]?"""
+def _cue_before(toks: list[_Tok], i: int) -> str | None:
+    """The cue that introduces a person just before toks[i] ("his partner", "met with")."""
     t = toks[i]
     gap = t.gap.strip(" \t")
     if gap and gap.strip(_QUOTES_OPEN + ":,"):
-        return False  # "spoke to. Kyle" or a line break: not a cue for this word
-    if "\n" in t.gap or "\r" in t.gap:
-        return False
-    if i > 0:
-        prev = toks[i - 1]
-        if prev.low in _RELATIONS and prev.core.islower() and not prev.possessive:
-            return True
-    if i == 0:
-        return False
-    for cue in _CUES_BY_LAST.get(toks[i - 1].low, ()):
+        return None  # "spoke to. Kyle" or a line break: not a cue for this word
+    if "\n" in t.gap or "\r" in t.gap or i == 0:
+        return None
+    prev = toks[i - 1]
+    if prev.low in _RELATIONS and prev.core.islower() and not prev.possessive:
+        return prev.low
+    for cue in _CUES_BY_LAST.get(prev.low, ()):
         k = len(cue)
         if i < k:
             continue
@@ -137,8 +138,16 @@ def _cue_before(toks: list[_Tok], i: int) -> bool:
         if tuple(w.low for w in words) != cue:
             continue
         if all(_joined(a, b, comma=True) for a, b in zip(words, words[1:], strict=False)):
-            return True
-    return False
+            return " ".join(cue)
+    return None
+
+
+def _web_part(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] part of a web or email address or an abbreviation ("wiley.com", "ed.")?"""
+    if toks[i].gap[-1:] in (".", "/", "@", "\\", "_", "=", "#", "-"):
+        return True
+    after = toks[i + 1].gap if i + 1 < len(toks) else ""
+    return after[:1] in ("/", "@", "_", "=") or after == "."
 
 
 def _acts_after(toks: list[_Tok], j: int) -> bool:
@@ -187,30 +196,52 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     out: list[tuple[int, int, str]] = []
     n = len(toks)
 
+    web = {toks[i].start for i in range(n) if _web_part(toks, i)}
+
     def lower_name(t: _Tok) -> bool:
-        return t.core.islower() and lex.unusual(t.low)
+        return t.core.islower() and t.start not in web and lex.unusual(t.low)
 
     def capital_name(t: _Tok) -> bool:
-        return t.name_shaped() and not acronym(t) and not lex.kept(t.low) and (
-            lex.unusual(t.low) or t.low in vocab.first or t.low in vocab.surnames
+        return (
+            t.name_shaped()
+            and not acronym(t)
+            and not lex.kept(t.low)
+            and (lex.unusual(t.low) or t.low in vocab.first or t.low in vocab.surnames)
         )
 
     def any_name(t: _Tok) -> bool:
         return lower_name(t) or capital_name(t)
+
+    def first_name(low: str) -> bool:
+        parts = [p for p in low.split("-") if p]
+        return low in vocab.first or (len(parts) > 1 and all(p in vocab.first for p in parts))
+
+    def quoted(i: int) -> bool:
+        """Is toks[i] alone in quotes: 'tiny'?"""
+        opened = toks[i].gap.strip(" \t")[-1:]
+        closed = toks[i + 1].gap.strip(" \t")[:1] if i + 1 < n else ""
+        return opened in ("'", "‘", '"', "“") and closed in ("'", "’", '"', "”")
 
     for i, t in enumerate(toks):
         # After a cue: "his son kyle", "met with oluwaseun adeyemi", "calls him Chuks".
         if (lower_name(t) or capital_name(t)) and _cue_before(toks, i):
             out.append((i, _run_on(toks, i, any_name), "cue"))
             continue
+        # A quoted nickname, even an everyday word: "goes by 'tiny'".
+        if quoted(i) and t.low not in _STOPWORDS and _cue_before(toks, i) in NAMING_CUES:
+            out.append((i, i, "nickname"))
+            continue
+        # A listed first name that is no English word, anywhere: "sophie-louise", "kyle"
+        # (not in a web address or an abbreviation: "wiley.com", "et al.", "ed.").
+        if lower_name(t) and len(t.low) >= 3 and first_name(t.low):
+            out.append((i, _run_on(toks, i, lower_name), "first name"))
+            continue
         # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
         if (lower_name(t) or (capital_name(t) and lex.unusual(t.low))) and _acts_after(toks, i):
             first = i
             while first > 0 and _joined(toks[first - 1], toks[first]):
                 prev = toks[first - 1]
-                if prev.possessive or not (
-                    any_name(prev) or _particle(toks, first - 1, any_name)
-                ):
+                if prev.possessive or not (any_name(prev) or _particle(toks, first - 1, any_name)):
                     break
                 first -= 1
             out.append((first, i, "acts"))

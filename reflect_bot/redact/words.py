@@ -197,11 +197,18 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     called himself|called herself|goes by|go by|known as|real name is|real name|name is
     name was|name's|nicknamed|named|aka|a.k.a|alias|met with|meeting with|met up with
     spoke to|spoke with|speaking to|speaking with|spoken to|spoken with|talked to
-    talked with|talking to|talking to|rang|phoned|texted|emailed|saw|seen|visited
+    talked with|talking to|talking with|rang|phoned|texted|emailed|saw|seen|visited
     visiting|met|home visit to|visit to|interviewed|supervised|supervising|contact from
-    said|told|asked|reminded|warned|thanked
+    said|told|asked|reminded|warned|thanked|told me|told us|said that|called
+    call from|message from|text from|letter from|email from|visit from|voicemail for
     """.replace("\n", "|").split("|")
     if p.strip()
+)
+
+# After these a quoted word is a name even if it is an English word: "goes by 'tiny'".
+NAMING_CUES = frozenset(
+    "goes by|go by|known as|nicknamed|named|aka|a.k.a|alias|calls himself|calls herself|"
+    "calls him|calls her|called|name is|real name is".split("|")
 )
 
 # What follows a name: "kyle said", "Mthunzi answered the door". Only verbs a thing
