@@ -52,12 +52,12 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_name_found_late_is_hidden_early_with_one_number(small_pieces: None) -> None:
-    early = "I told Zorblatt about the hostel.\n"
+    early = "We talked about Zorblatt and the hostel.\n"
     filler = "We talked about the curfew and how it was going.\n" * 20
     late = "Mr Zorblatt rang again.\n"
     result = redact(early + filler + late + "Zorblatt's sister came too.\n")
     lines = result.text.splitlines()
-    assert lines[0] == "I told [NAME-1] about the hostel."
+    assert lines[0] == "We talked about [NAME-1] and the hostel."
     assert lines[21] == "[NAME-1] rang again." or lines[21] == "Mr [NAME-1] rang again."
     assert lines[22] == "[NAME-1]'s sister came too."
     assert "Zorblatt" not in result.text

@@ -69,7 +69,7 @@ from reflect_bot.redact.numbers import (
     ni_prefix_ok,
     pnc_check_letter,
 )
-from reflect_bot.redact.tokens import _BREAK_RE, _Tok, _tokens
+from reflect_bot.redact.tokens import _BREAK_RE, _WORD_RE, _Tok, _tokens
 from reflect_bot.redact.words import (
     _STOPWORDS,
     _TITLES,
@@ -339,9 +339,9 @@ def redact(text: str, names: Iterable[str] = ()) -> Redaction:
         seen_at.append(len(known))
     # A name found in a later piece is hidden in the earlier ones too (dicts keep their
     # order, so the words found after a piece settled are the tail of `known`).
-    words = list(known)
+    found_at = {w: k for k, w in enumerate(known)}
     for block, seen in zip(blocks, seen_at, strict=True):
-        if seen < len(words) and block.mentions(words[seen:]):
+        if seen < len(found_at) and block.mentions(found_at, seen):
             block.settle(clean, numbering, known)
     spans = [span for block in blocks for span in block.spans]
     spans.sort(key=lambda s: s.start)
@@ -358,10 +358,18 @@ class _Block:
         self.pieces: list[tuple[int, int, int]] = [(0, 0, end - start)]
         self.spans: list[Span] = []
 
-    def mentions(self, words: list[str]) -> bool:
-        """Does any of these (lower-case) words occur in what is left of the piece?"""
-        low = self.current.lower()
-        return any(w in low for w in words)
+    def mentions(self, found_at: dict[str, int], since: int) -> bool:
+        """Does the piece hold a word that was found as a name at or after `since`?
+
+        `found_at` maps each name word to the order it was found in. Looking each word of
+        the piece up keeps this linear in the piece, however many names the text holds."""
+        for m in _WORD_RE.finditer(self.current):
+            word = m.group().lower()
+            if word[-2:] in ("'s", "’s"):
+                word = word[:-2]
+            if found_at.get(word, -1) >= since:
+                return True
+        return False
 
     def settle(self, names: list[str], numbering: _Numbering, known: dict[str, bool]) -> None:
         """Redact until nothing new is found.
