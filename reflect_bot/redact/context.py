@@ -223,12 +223,14 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         return opened in ("'", "‘", '"', "“") and closed in ("'", "’", '"', "”")
 
     for i, t in enumerate(toks):
+        if t.low in _STOPWORDS:
+            continue  # no rule below takes a grammar word, so skip most words at once
         # After a cue: "his son kyle", "met with oluwaseun adeyemi", "calls him Chuks".
         if (lower_name(t) or capital_name(t)) and _cue_before(toks, i):
             out.append((i, _run_on(toks, i, any_name), "cue"))
             continue
         # A quoted nickname, even an everyday word: "goes by 'tiny'".
-        if quoted(i) and t.low not in _STOPWORDS and _cue_before(toks, i) in NAMING_CUES:
+        if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
             out.append((i, i, "nickname"))
             continue
         # A listed first name that is no English word, anywhere: "sophie-louise", "kyle"
