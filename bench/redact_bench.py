@@ -84,7 +84,23 @@ def print_speed() -> None:
         print(f"{label:<30} {len(text):>7} {runs:>5} {per * 1000:>8.2f} {speed:>7.0f}")
 
 
+def print_rounds() -> None:
+    """Held-out and own rounds (tests/redact_rounds/): identifiers leaked, clean lines changed."""
+    from test_redact_rounds import load_round, round_files, score_round
+
+    print(f"\n{'round':<14} {'identifiers':>11} {'leaked':>6} {'clean':>5} {'changed':>7}")
+    for path in round_files():
+        s = score_round(load_round(path))
+        print(
+            f"{path.stem:<14} {s.identifiers:>11} {len(s.leaked):>6} {s.clean:>5} "
+            f"{len(s.changed):>7}"
+        )
+        for ident, line in s.leaked:
+            print(f"  leaked {ident!r}: {line}")
+
+
 if __name__ == "__main__":
     print_quality()
     print_guidance()
+    print_rounds()
     print_speed()

@@ -26,10 +26,15 @@ def row(what: str, value: str, note: str = "") -> None:
     print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
 
 
-def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one command."""
+def timed_run(
+    args: list[str], env: dict[str, str], stdin: Path | None = None
+) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one command (reading `stdin` if given)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(stdin or os.devnull, "rb") as feed:
+        proc = subprocess.Popen(
+            args, env=env, stdin=feed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -70,6 +75,34 @@ def bench_commands(env: dict[str, str]) -> None:
         f"{rss / 1024:.0f} MiB",
         f"(`index --rebuild`: {rss_build / 1024:.0f} MiB)",
     )
+
+
+def redact_input(size: int) -> str:
+    """About `size` characters of case-note lines: the redaction test corpus, repeated."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_redact import load_cases
+
+    positive, unchanged = load_cases()
+    lines = [c.text for c in positive if "\n" not in c.text] + unchanged
+    block = "\n".join(lines) + "\n"
+    return block * (size // len(block) + 1)
+
+
+def bench_redact(env: dict[str, str], tmp: str) -> None:
+    """`reflect-bot redact` on 200 KB, 1 MB and 20 MB: time and memory should grow in step."""
+    cli = str(BIN / "reflect-bot")
+    for label, size in (("200 KB", 200_000), ("1 MB", 1_000_000), ("20 MB", 20_000_000)):
+        text = redact_input(size)
+        path = Path(tmp) / f"redact-{size}.txt"
+        path.write_text(text, encoding="utf-8")
+        elapsed, peak = timed_run([cli, "redact"], env, stdin=path)
+        lines = text.count("\n")
+        row(
+            f"`reflect-bot redact`, {label} of case notes",
+            f"{elapsed:.1f} s, peak RSS {peak / 1024:.0f} MiB",
+            f"{lines / elapsed:,.0f} lines/s",
+        )
+        path.unlink()
 
 
 def bench_warm_queries() -> None:
@@ -187,6 +220,7 @@ def main() -> int:
         )
         os.environ.update(env)
         bench_commands(env)
+        bench_redact(env, tmp)
         retriever = bench_warm_queries()
         bench_replies(retriever)
         bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])

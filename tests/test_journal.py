@@ -116,7 +116,7 @@ def test_planted_identifier_never_reaches_disk_or_export(journal: Journal, tmp_p
 
 
 def test_marking_more_words_in_the_preview_redacts_them(journal: Journal) -> None:
-    text = f"The lad everyone calls {NICKNAME} turned up late again."
+    text = f"We talked about {NICKNAME} and the late nights again."
     first = Journal.prepare(draft(text))
     assert NICKNAME in first.turns[0][1].text  # no rule could know this nickname
     second = Journal.prepare(draft(text), extra_names=[NICKNAME])
@@ -164,7 +164,7 @@ def test_save_refuses_words_that_were_never_redacted(
     )
     with pytest.raises(JournalError, match="prepare it again"):
         journal.save(by_hand)
-    previewed = Journal.prepare(draft(f"Saw {NICKNAME} today."))
+    previewed = Journal.prepare(draft(f"Talked about {NICKNAME} today."))
     monkeypatch.setattr(journal_module, "user_names", lambda: [NICKNAME])  # list grew meanwhile
     with pytest.raises(JournalError, match="prepare it again"):
         journal.save(previewed)

@@ -1,0 +1,75 @@
+"""Street addresses: a house number and a street, and (streets.py) streets, Welsh streets,
+flats and house names without one."""
+
+from __future__ import annotations
+
+import re
+
+from reflect_bot.redact.candidate import _alnum, _Cand
+from reflect_bot.redact.numbers import _OUTWARD
+from reflect_bot.redact.streets import find_streets, street_after
+from reflect_bot.redact.words import (
+    _STREET_SUFFIXES,
+)
+
+# ---- street addresses ---------------------------------------------------------------
+
+_SUFFIXES = frozenset(v for s in _STREET_SUFFIXES for v in (s, s.lower(), s.upper()))
+_STREET_NAME_RE = re.compile(r"St\.?|[A-Z][\w'’\-]*[a-z][\w'’\-]*\.?")
+# A house number, then up to five words; _street_end() finds where the street ends.
+_ADDRESS_RE = re.compile(
+    r"(?<![\w/.\-])"
+    r"(?:(?:Flat|Apartment|Apt|Unit|Room|Maisonette)\.?[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+)?"
+    r"([0-9]{1,4})[A-Za-z]?(?:[ \t]*[\-–/][ \t]*[0-9]{1,4}[A-Za-z]?)?,?[ \t]+"
+    r"((?:[A-Za-z][\w'’\-]*\.?[ \t]+){0,4}[A-Za-z][\w'’\-]*)"
+)
+_ADDRESS_CTX_RE = re.compile(
+    r"\b(?:lives?|living|lived|staying|stays|stayed|moved|moving|resides|residing|housed|"
+    r"address(?:[ \t]+is)?|flat|house)[ \t]+(?:on|at|in|to|is|:)?[ \t]*(?:the[ \t]+)?"
+    r"((?:[A-Za-z][\w'’\-]*\.?[ \t]+){0,3}[A-Za-z][\w'’\-]*)"
+)
+_SPACE_WORD_RE = re.compile(r"[^ \t]+")
+
+
+def _street_end(text: str, start: int, end: int) -> int | None:
+    """Where "Elm Road" ends within text[start:end]: capitalised street words, then the
+    last word that is a street suffix (Road, Street, Close, ...). None if there is none."""
+    words = [(m.start() + start, m.end() + start, m.group())
+             for m in _SPACE_WORD_RE.finditer(text[start:end])]
+    best = None
+    for k in range(1, len(words)):
+        if not _STREET_NAME_RE.fullmatch(words[k - 1][2]):
+            break
+        if words[k][2] in _SUFFIXES:
+            best = words[k][1]
+    return best
+_AFTER_ADDRESS_OUTWARD_RE = re.compile(
+    rf",?[ \t]+(?:[A-Z][a-z]+,?[ \t]+){{0,2}}({_OUTWARD})(?![A-Za-z0-9]|[ \t]*[0-9][A-Za-z]{{2}})"
+)
+
+
+def _find_address(text: str) -> list[_Cand]:
+    out = []
+    for m in _ADDRESS_RE.finditer(text):
+        end = _street_end(text, m.start(2), m.end(2))
+        if end is None:
+            continue
+        if len(m.group(1)) == 4 and text[m.start(2) : end].split()[-1].islower():
+            continue  # "in 2022 Home Office court": a year, not a house number
+        found = text[m.start() : end]
+        out.append(_Cand(m.start(), end, "ADDRESS", " ".join(found.lower().split())))
+        tail = _AFTER_ADDRESS_OUTWARD_RE.match(text, end)
+        if tail:
+            out.append(_Cand(tail.start(1), tail.end(1), "POSTCODE", _alnum(tail.group(1))))
+    for m in _ADDRESS_CTX_RE.finditer(text):
+        end = _street_end(text, m.start(1), m.end(1))
+        if end is not None:
+            found = text[m.start(1) : end]
+            out.append(_Cand(m.start(1), end, "ADDRESS", " ".join(found.lower().split())))
+    for start, end in find_streets(text):
+        out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
+    for c in list(out):
+        if c.type == "ADDRESS" and (more := street_after(text, c.end)):
+            start, end = more
+            out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
+    return out

@@ -1,0 +1,169 @@
+"""Dates of birth: any common form after a birth cue, a full date ten or more years back
+without one."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from reflect_bot.redact.candidate import _Cand, _horizontal_prefix, _horizontal_suffix
+
+# ---- dates of birth -----------------------------------------------------------------
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_ORD = r"(?:st|nd|rd|th)?"
+_NUM_DATE_RE = re.compile(
+    r"(?<![0-9A-Za-z/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})"
+    r"(?![0-9A-Za-z]|[/\-][0-9]|\.[0-9])"
+)
+# Year first: 1985-07-22, 1979/12/01, 1988.03.04.
+_ISO_DATE_RE = re.compile(
+    r"(?<![0-9A-Za-z/.\-])([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?![0-9A-Za-z]|[/\-][0-9]|\.[0-9])"
+)
+# With spaces: "22 07 1985", only after a birth cue.
+_SPACED_DATE_RE = re.compile(
+    r"(?<![0-9A-Za-z])([0-9]{1,2})[ \t]+([0-9]{1,2})[ \t]+([0-9]{4}|[0-9]{2})(?![0-9A-Za-z])"
+)
+# The day in words: "born on the twenty-second of July 1985", only after a birth cue.
+_DAY_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=1,
+    )
+}
+for _n, _w in enumerate("first second third fourth fifth sixth seventh eighth ninth".split(), 1):
+    _DAY_WORDS[f"twenty-{_w}"] = _DAY_WORDS[f"twenty {_w}"] = 20 + _n
+_DAY_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+_WORD_DATE_RE = re.compile(
+    r"(?<![\w])(?:the[ \t]+)?((?:(?:twenty|thirty)[ \t\-]?)?[a-z]+)(?:[ \t]+of)?[ \t]+"
+    r"([A-Za-z]{3,9})\b\.?(?:,?[ \t]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
+    re.IGNORECASE,
+)
+# Month and year only: "born in March 1985", only after a birth cue.
+_MONTH_YEAR_RE = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?,?[ \t]+([0-9]{4})(?![0-9])")
+_DMY_RE = re.compile(
+    rf"(?<![\w])(?:the[ \t]+)?([0-9]{{1,2}}){_ORD}(?:[ \t]+of)?[ \t]*[ \t\-]([A-Za-z]{{3,9}})\b\.?"
+    r"(?:,?[ \t\-]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
+    re.IGNORECASE,
+)
+_MDY_RE = re.compile(
+    rf"(?<![\w])([A-Za-z]{{3,9}})\.?[ \t]+(?:the[ \t]+)?([0-9]{{1,2}}){_ORD}(?![0-9A-Za-z])"
+    r"(?:,?[ \t]+([0-9]{4}))?(?![0-9])",
+    re.IGNORECASE,
+)
+_BIRTH_BEFORE_RE = re.compile(
+    r"(?:\bborn\b|\bbirth|\bd\.?[ \t]?o\.?[ \t]?b\b\.?|\bb-?day\b|(?<![\w])b\.)[^0-9]{0,25}$",
+    re.IGNORECASE,
+)
+_BIRTH_AFTER_RE = re.compile(
+    r"^[ \t]*[(\[,]?[ \t]*(?:d\.?o\.?b\b|date[ \t]+of[ \t]+birth|born|birthday)", re.IGNORECASE
+)
+
+
+def _valid_ymd(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _year4(y: str, this_year: int) -> int:
+    if y.startswith("'"):
+        y = y[1:]
+    n = int(y)
+    if len(y) == 2:
+        n += 2000 if n <= this_year % 100 else 1900
+    return n
+
+
+def _find_dob(text: str) -> list[_Cand]:
+    this_year = date.today().year
+    out = []
+
+    def birth_context(start: int, end: int) -> bool:
+        return bool(
+            _BIRTH_BEFORE_RE.search(_horizontal_prefix(text, start, 45))
+            or _BIRTH_AFTER_RE.search(_horizontal_suffix(text, end, 20))
+        )
+
+    def old_enough(year: int) -> bool:
+        # A full date ten or more years back is far more likely a birth date than the
+        # date of a session, so it is redacted even without the word "born".
+        return 1900 <= year <= this_year - 10
+
+    for m in _NUM_DATE_RE.finditer(text):
+        a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+        year = _year4(y, this_year)
+        ok = [(year, b, a)] if _valid_ymd(year, b, a) else []
+        if not ok and _valid_ymd(year, a, b):  # US order, 03/25/1985
+            ok = [(year, a, b)]
+        if not ok:
+            continue
+        ctx = birth_context(m.start(), m.end())
+        if not ctx and not (old_enough(year) and (sep != "." or len(y) == 4)):
+            continue
+        yy, mm, dd = ok[0]
+        out.append(_Cand(m.start(), m.end(), "DOB", f"{yy:04d}-{mm:02d}-{dd:02d}"))
+
+    for m in _ISO_DATE_RE.finditer(text):
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if not _valid_ymd(year, month, day):
+            continue
+        if not (birth_context(m.start(), m.end()) or old_enough(year)):
+            continue
+        out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+
+    for m in _SPACED_DATE_RE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = _year4(m.group(3), this_year)
+        if _valid_ymd(year, month, day) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+
+    for m in _WORD_DATE_RE.finditer(text):
+        day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
+        month = _MONTHS.get(m.group(2).lower())
+        if day is None or month is None or not birth_context(m.start(), m.end()):
+            continue
+        y = m.group(3)
+        year = f"{_year4(y, this_year):04d}" if y else "-"
+        key = f"{year}-{month:02d}-{day:02d}"
+        out.append(_Cand(m.start(), m.end(), "DOB", key))
+
+    for m in _MONTH_YEAR_RE.finditer(text):
+        month = _MONTHS.get(m.group(1).lower())
+        if month and old_enough(int(m.group(2))) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{int(m.group(2)):04d}-{month:02d}"))
+
+    for rx, day_group, month_group in ((_DMY_RE, 1, 2), (_MDY_RE, 2, 1)):
+        for m in rx.finditer(text):
+            month_word = m.group(month_group)
+            month = _MONTHS.get(month_word.lower())
+            if month is None:
+                continue
+            day = int(m.group(day_group))
+            y = m.group(3)
+            ctx = birth_context(m.start(), m.end())
+            if y is None:
+                # No year: only with birth context, and only a capitalised month
+                # ("3 may" is more likely "all 3 may come").
+                if not ctx or not month_word[0].isupper() or not 1 <= day <= 31:
+                    continue
+                out.append(_Cand(m.start(), m.end(), "DOB", f"--{month:02d}-{day:02d}"))
+                continue
+            year = _year4(y, this_year)
+            if not _valid_ymd(year, month, day) or not ctx:
+                # A written date without "born"/"DOB" nearby is read as the date of an
+                # event ("published on 13 March 2007"), not a birth date.
+                continue
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
+    return out
