@@ -191,9 +191,8 @@ def corpus_files(dirs: Iterable[Path]) -> list[Path]:
     for d in dirs:
         if not d.exists():
             raise CorpusError(f"{d}: knowledge folder does not exist")
-        if d.is_file():
-            files.append(d)
-            continue
+        if not d.is_dir():
+            raise CorpusError(f"{d}: is a file, not a folder; give the folder that holds it")
         for path in sorted(d.iterdir()):
             if path.name.startswith((".", "_")) or path.stem.lower() == "readme":
                 continue

@@ -15,12 +15,14 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from reflect_bot import safety
+from reflect_bot.cli.typed import note, read_batch, typed_message
 from reflect_bot.errors import UsageError
+from reflect_bot.inputs import MAX_MESSAGE_CHARS, Line, clean, prepare, read_lines
 from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 
@@ -92,17 +94,22 @@ def run_ask(args: argparse.Namespace) -> int:
     organisation = _organisation()
     if args.text == "-":
         composer = _open_composer(args.knowledge, organisation)
-        for line in sys.stdin:
-            reply = composer.compose(line.rstrip("\r\n"))
+        for n, message in read_batch():
+            if not message:
+                note(f"line {n}: empty message")
+            reply = composer.compose(message)
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         return 0
-    check = safety.check(args.text)
+    text = typed_message(args.text)
+    if not text:
+        raise UsageError("the message is empty: say in a few words what happened or how you feel")
+    check = safety.check(text)
     banner_shown = False
     if check.crisis and check.kind and not args.json:
         print(safety.banner(check.kind, prompts.safety, organisation, markdown=False) + "\n",
               flush=True)
         banner_shown = True
-    reply = _open_composer(args.knowledge, organisation).compose(args.text)
+    reply = _open_composer(args.knowledge, organisation).compose(text)
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -148,26 +155,42 @@ class BackgroundComposer:
         return self._ready().stage_questions(stage, said, k)
 
 
-def _read_answer(stdin: TextIO, err: TextIO, commands: set[str]) -> str | None:
+def _read_answer(lines: Iterator[Line], err: TextIO, commands: set[str]) -> str | None:
     """Lines up to an empty line (a command word alone needs no empty line after it);
-    None at the end of input with nothing typed."""
-    lines: list[str] = []
+    None at the end of input with nothing typed. An answer is capped like any message."""
+    kept: list[str] = []
+    size = left_out = 0
     while True:
-        err.write("> " if not lines else "  ")
+        err.write("> " if not kept else "  ")
         err.flush()
-        line = stdin.readline()
-        if not line:
-            if not lines:
+        line = next(lines, None)
+        if line is None:
+            if not kept:
                 err.write("\n")
-            return "\n".join(lines) if lines else None
-        line = line.rstrip("\r\n")
-        if not line.strip():
-            if lines:
-                return "\n".join(lines)
+            return _answer(kept, left_out) if kept else None
+        if line.replaced:
+            note(f"line {line.number}: bytes that are not UTF-8 text were read as \ufffd")
+        left_out += line.cut
+        text = clean(line.text)
+        if not text.strip():
+            if kept:
+                return _answer(kept, left_out)
             continue
-        lines.append(line)
-        if len(lines) == 1 and line.strip().lower().strip(".!") in commands:
-            return line
+        if size > MAX_MESSAGE_CHARS:  # past the cap: counted, never held
+            left_out += len(text)
+            continue
+        kept.append(text)
+        size += len(text) + 1
+        if len(kept) == 1 and text.strip().lower().strip(".!") in commands:
+            return text
+
+
+def _answer(lines: list[str], left_out: int) -> str:
+    message = prepare("\n".join(lines))
+    if message.cut or left_out:
+        note(f"that answer was very long, so only its first {MAX_MESSAGE_CHARS:,} characters "
+             f"were read ({message.cut + left_out:,} more were left out)")
+    return message.text
 
 
 def _model_id(args: argparse.Namespace) -> str:
@@ -192,6 +215,7 @@ def run_reflect(args: argparse.Namespace) -> int:
     commands = {w for words in wording.commands.values() for w in words}
     organisation = _organisation()
     composer = BackgroundComposer(lambda: _open_composer(args.knowledge, organisation), prompts)
+    lines = read_lines(sys.stdin, strict=not sys.stdin.isatty())
     reflection = GuidedReflection(model, composer, prompts, organisation)
     err = sys.stderr
     print(wording.intro.format(model=model.name), file=err)
@@ -204,7 +228,7 @@ def run_reflect(args: argparse.Namespace) -> int:
         if prompt.previous_answer:
             print("\n" + "\n".join(f"  | {line}" for line in prompt.previous_answer.splitlines()),
                   file=err)
-        text = _read_answer(sys.stdin, err, commands)
+        text = _read_answer(lines, err, commands)
         if text is None:
             reflection.finish()
             break

@@ -42,18 +42,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_list)
 
     p = actions.add_parser("show", help="one entry in full")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=_entry_id, metavar="ID")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=_show)
 
     p = actions.add_parser("export", help="entries as Markdown, for supervision or a CPD record")
-    p.add_argument("ids", type=int, nargs="*", metavar="ID")
+    p.add_argument("ids", type=_entry_id, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every entry, oldest first")
     p.add_argument("--out", metavar="FILE", help="write to FILE (readable by you alone)")
     p.set_defaults(func=_export)
 
     p = actions.add_parser("delete", help="delete one entry for good")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=_entry_id, metavar="ID")
     p.add_argument("--yes", action="store_true", help="do not ask first")
     p.set_defaults(func=_delete)
 
@@ -192,3 +192,14 @@ def _days(text: str) -> int:
     if days < 1:
         raise argparse.ArgumentTypeError(f"a whole number of days, 1 or more, not {text!r}")
     return days
+
+
+def _entry_id(text: str) -> int:
+    """An entry number as `journal list` shows it (SQLite holds up to 2**63 - 1)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number < 2**63:
+        raise argparse.ArgumentTypeError(f"an entry number from 'journal list', not {text!r}")
+    return number
