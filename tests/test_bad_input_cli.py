@@ -149,7 +149,25 @@ def test_redact_names_the_line_that_is_not_utf8(data, line, capsys, monkeypatch)
     assert f"(line {line})" in _one_error_line(err)
 
 
-def test_redact_keeps_nul_ansi_and_10000_lines_line_for_line(capsys, monkeypatch):
+@pytest.mark.parametrize("argv", [["ask", "-"], ["search", "-", "--json"]])
+@pytest.mark.parametrize("data", [bytes(range(128, 256)) * 100, b"I froze \xff\n"])
+def test_a_batch_that_is_not_utf8_is_refused_before_the_model_loads(
+    argv, data, capsys, monkeypatch, no_model
+):
+    _stdin(monkeypatch, data)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "(line 1, character" in _one_error_line(err)
+
+
+@pytest.mark.parametrize("argv", [["ask", "-"], ["search", "-"]])
+def test_an_empty_batch_prints_nothing_and_loads_nothing(argv, capsys, monkeypatch, no_model):
+    _stdin(monkeypatch, b"")
+    assert main(argv) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_redact_keeps_10000_lines_line_for_line(capsys, monkeypatch):
     data = b"".join(b"line %d: Kyle rang\n" % i for i in range(10_000))
     _stdin(monkeypatch, data)
     assert main(["redact"]) == 0

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from reflect_bot import safety
-from reflect_bot.cli.typed import note, read_batch, typed_message
+from reflect_bot.cli.typed import first_then_rest, note, read_batch, typed_message
 from reflect_bot.errors import UsageError
 from reflect_bot.inputs import MAX_MESSAGE_CHARS, Line, clean, prepare, read_lines
 from reflect_bot.prompts import Prompts, default_prompts
@@ -93,8 +93,11 @@ def run_ask(args: argparse.Namespace) -> int:
     prompts = default_prompts()  # validated before anything slow happens
     organisation = _organisation()
     if args.text == "-":
+        batch = first_then_rest(read_batch())  # a bad first line is refused before the model
+        if batch is None:
+            return 0
         composer = _open_composer(args.knowledge, organisation)
-        for n, message in read_batch():
+        for n, message in batch:
             if not message:
                 note(f"line {n}: empty message")
             reply = composer.compose(message)

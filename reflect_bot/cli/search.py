@@ -10,7 +10,7 @@ import textwrap
 import time
 from collections.abc import Iterable
 
-from reflect_bot.cli.typed import read_batch, typed_message
+from reflect_bot.cli.typed import first_then_rest, read_batch, typed_message
 from reflect_bot.errors import UsageError
 
 
@@ -57,7 +57,10 @@ def run_search(args: argparse.Namespace) -> int:
     if args.top_k < 1:
         raise UsageError(f"--top-k must be at least 1 (got {args.top_k})")
     if args.query == "-":
-        queries: Iterable[tuple[int, str]] = read_batch()
+        batch = first_then_rest(read_batch())  # a bad first line is refused before the model
+        if batch is None:
+            return 0
+        queries: Iterable[tuple[int, str]] = batch
     else:
         queries = [(1, typed_message(args.query, "the query"))]
         if not queries[0][1]:

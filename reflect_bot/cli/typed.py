@@ -4,6 +4,7 @@ the line (a pipe or a file) or U+FFFD with a note (typed by a person)."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 
@@ -40,3 +41,10 @@ def read_batch() -> Iterator[tuple[int, str]]:
             note(f"line {line.number}: only the first {MAX_MESSAGE_CHARS:,} characters were "
                  f"read ({cut:,} more were left out)")
         yield line.number, message.text.strip()
+
+
+def first_then_rest(batch: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]] | None:
+    """The batch with its first line already read (None when there is none), so input that
+    cannot be read is refused before the model is loaded, not after."""
+    first = next(batch, None)
+    return None if first is None else itertools.chain([first], batch)
