@@ -145,3 +145,34 @@ def test_the_analysis_reads_a_long_message_a_bounded_number_of_times(monkeypatch
         analysed.owner(m.start())
         analysed.negated(m.start())
     assert tally[0] <= 10 * len(text)
+
+
+def test_feelings_are_found_as_the_scans_found_them(monkeypatch):
+    """own_feelings (reply/understand.py) attributes feelings with the same analysis, and now
+    skips cues that do not occur at all: every labelled story gets the same feelings."""
+    from reflect_bot.cues import cue_regex
+    from reflect_bot.evaluation import load_stories
+    from reflect_bot.prompts import load_prompts
+    from reflect_bot.reply.understand import _FIRST_PERSON, own_feelings
+
+    sets = load_prompts().replies.feelings
+
+    def reference(text: str) -> list[str]:
+        a = safety.analyse(text)
+        counts = []
+        for order, cue_set in enumerate(sets):
+            n = sum(
+                1 for cue in cue_set.cues for m in cue_regex(cue).finditer(a.text)
+                if not reference_negated(a, m.start())
+                and (_FIRST_PERSON.search(cue) or reference_owner(a, m.start()) == "self")
+            )
+            if n:
+                counts.append((-n, order, cue_set.id))
+        return [cid for _, _, cid in sorted(counts)]
+
+    messages = [s.message for f in sorted((TESTS_DIR / "stories").glob("*.yaml"))
+                for s in load_stories(f)]
+    assert len(messages) > 250
+    found = [own_feelings(m, sets) for m in messages]
+    assert any(found)
+    assert found == [reference(m) for m in messages]
