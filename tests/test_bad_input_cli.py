@@ -280,3 +280,18 @@ def test_the_core_caps_a_huge_message_itself(composer, retriever):
     assert reply.points or reply.questions
     assert len(retriever.search(huge, 3)) == 3
     assert composer.compose("\x00\x1b[0m").note == composer.prompts.replies.empty
+
+
+@pytest.mark.slow
+def test_long_texts_encoded_in_small_batches_keep_their_vectors_and_order():
+    """Long texts are encoded apart (bounded memory); each keeps its place and its vector."""
+    import numpy as np
+
+    from reflect_bot.embedding import get_embedder
+
+    embedder = get_embedder()
+    texts = ["I froze."] * 20 + [STORY * 40, "he shouted", STORY * 10] + [STORY * 9] * 8
+    together = embedder.encode(texts)
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    assert together.shape == (len(texts), embedder.dimension)
+    assert np.allclose(together, alone, atol=1e-4)
