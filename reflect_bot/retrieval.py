@@ -19,6 +19,7 @@ from reflect_bot.corpus import Corpus, Passage, load_corpus
 from reflect_bot.embedding import Embedder, Progress, get_embedder
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, open_index
+from reflect_bot.inputs import prepare
 from reflect_bot.lexical import Lexical
 from reflect_bot.mmr import mmr
 
@@ -127,13 +128,16 @@ class Retriever:
         mode: Mode = "hybrid",
         ranking: Ranking | None = None,
     ) -> list[Hit]:
-        """The `k` passages that best answer `query`, best first."""
+        """The `k` passages that best answer `query`, best first (all of them if `k` is
+        more). A long query is read up to the message cap, cleaned of control characters."""
+        query = prepare(query).text
         if not query or not query.strip():
             raise UsageError(
                 "the query is empty: say in a few words what happened or what you need"
             )
         if k < 1:
             raise UsageError(f"--top-k must be at least 1 (got {k})")
+        k = min(k, len(self.corpus.passages))
         s = ranking or self.ranking
         qvec = self.query_vector(query, context)
         dense, best = (

@@ -12,13 +12,21 @@ import sys
 from collections.abc import Sequence
 
 from reflect_bot import __version__
-from reflect_bot.errors import ReflectBotError
+from reflect_bot.errors import ReflectBotError, UsageError
 
 COMMAND_MODULES = ("search", "corpus", "ask", "redact", "journal")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line and exit 2 like every other error (its
+    sub-command parsers are made from this class too)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="reflect-bot",
         description=(
             "Offline reflective support for probation practitioners, grounded in "
@@ -49,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         from reflect_bot.settings import load_settings_or_defaults
 
         # A damaged settings.yaml is a warning, never a command that cannot start.
@@ -65,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk shows here, inside the try, not at exit
         return code
     except ReflectBotError as exc:
-        print(f"reflect-bot: error: {exc}", file=sys.stderr)
+        from reflect_bot.inputs import clean
+
+        one_line = " ".join(clean(str(exc)).split())  # what was typed may hold escapes
+        print(f"reflect-bot: error: {one_line}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("reflect-bot: interrupted", file=sys.stderr)

@@ -15,12 +15,14 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from reflect_bot import safety
+from reflect_bot.cli.typed import first_then_rest, note, read_batch, typed_message
 from reflect_bot.errors import ReflectBotError, UsageError
+from reflect_bot.inputs import MAX_MESSAGE_CHARS, Line, clean, prepare, read_lines
 from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 
@@ -95,18 +97,26 @@ def run_ask(args: argparse.Namespace) -> int:
     prompts = default_prompts()  # validated before anything slow happens
     organisation = _organisation()
     if args.text == "-":
+        batch = first_then_rest(read_batch())  # a bad first line is refused before the model
+        if batch is None:
+            return 0
         composer = _open_composer(args.knowledge, organisation)
-        for line in sys.stdin:
-            reply = composer.compose(line.rstrip("\r\n"))
+        for n, message in batch:
+            if not message:
+                note(f"line {n}: empty message")
+            reply = composer.compose(message)
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         return 0
-    check = safety.check(args.text)
+    text = typed_message(args.text)
+    if not text:
+        raise UsageError("the message is empty: say in a few words what happened or how you feel")
+    check = safety.check(text)
     banner_shown = False
     if check.crisis and check.kind and not args.json:
         print(safety.banner(check.kind, prompts.safety, organisation, markdown=False) + "\n",
               flush=True)
         banner_shown = True
-    reply = _open_composer(args.knowledge, organisation).compose(args.text)
+    reply = _open_composer(args.knowledge, organisation).compose(text)
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -155,53 +165,57 @@ class BackgroundComposer:
 class _Answers:
     """What the practitioner types, one answer at a time: lines up to an empty line. A
     command word alone on a line is a command wherever it comes; straight after an answer
-    it ends that answer and is the next thing read, never part of the answer."""
+    it ends that answer and is the next thing read, never part of the answer.
 
-    def __init__(self, stdin: TextIO, err: TextIO, commands: set[str]) -> None:
-        self.stdin, self.err, self.commands = stdin, err, commands
+    A reflection is typed, so a byte that is not UTF-8 (a cp1252 'é') is read as U+FFFD with
+    a note and never costs the answers around it; escapes and NUL are dropped, and an answer
+    is capped like any message."""
+
+    def __init__(self, lines: Iterator[Line], err: TextIO, commands: set[str]) -> None:
+        self.lines, self.err, self.commands = lines, err, commands
         self._pending: str | None = None
-        self._lines = 0
-
-    def _readline(self) -> str:
-        """One line, decoded on its own: a byte that is not UTF-8 (a cp1252 'é') becomes
-        U+FFFD with a notice, and never costs the answers around it."""
-        buffer = getattr(self.stdin, "buffer", None)
-        if buffer is None:  # a text stream (tests, embedding)
-            return self.stdin.readline()
-        raw = buffer.readline()
-        self._lines += 1
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self.err.write(f"(line {self._lines} was not UTF-8 text; what could not be read "
-                           "is shown as \ufffd)\n")
-            return raw.decode("utf-8", "replace")
 
     def read(self) -> str | None:
         """The next answer or command; None at the end of input with nothing typed."""
         if self._pending is not None:
             command, self._pending = self._pending, None
             return command
-        lines: list[str] = []
+        kept: list[str] = []
+        size = left_out = 0
         while True:
-            self.err.write("> " if not lines else "  ")
+            self.err.write("> " if not kept else "  ")
             self.err.flush()
-            line = self._readline()
-            if not line:
-                if not lines:
+            line = next(self.lines, None)
+            if line is None:
+                if not kept:
                     self.err.write("\n")
-                return "\n".join(lines) if lines else None
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                if lines:
-                    return "\n".join(lines)
+                return _answer(kept, left_out) if kept else None
+            if line.replaced:
+                note(f"line {line.number}: bytes that are not UTF-8 text were read as \ufffd")
+            left_out += line.cut
+            text = clean(line.text)
+            if not text.strip():
+                if kept:
+                    return _answer(kept, left_out)
                 continue
-            if line.strip().lower().strip(".!") in self.commands:
-                if not lines:
-                    return line
-                self._pending = line
-                return "\n".join(lines)
-            lines.append(line)
+            if text.strip().lower().strip(".!") in self.commands:
+                if not kept:
+                    return text
+                self._pending = text
+                return _answer(kept, left_out)
+            if size > MAX_MESSAGE_CHARS:  # past the cap: counted, never held
+                left_out += len(text)
+                continue
+            kept.append(text)
+            size += len(text) + 1
+
+
+def _answer(lines: list[str], left_out: int) -> str:
+    message = prepare("\n".join(lines))
+    if message.cut or left_out:
+        note(f"that answer was very long, so only its first {MAX_MESSAGE_CHARS:,} characters "
+             f"were read ({message.cut + left_out:,} more were left out)")
+    return message.text
 
 
 def _model_id(args: argparse.Namespace) -> str:
@@ -225,10 +239,11 @@ def run_reflect(args: argparse.Namespace) -> int:
     commands = {w for words in wording.commands.values() for w in words}
     organisation = _organisation()
     composer = BackgroundComposer(lambda: _open_composer(args.knowledge, organisation), prompts)
+    lines = read_lines(sys.stdin, strict=False)  # typed answers: see _Answers
     reflection = GuidedReflection(model, composer, prompts, organisation)
     err = sys.stderr
     try:
-        _converse(reflection, _Answers(sys.stdin, err, commands), prompts, organisation, err)
+        _converse(reflection, _Answers(lines, err, commands), prompts, organisation, err)
     except BaseException as exc:  # whatever went wrong, what was typed is shown back
         _rescue(reflection, err)
         if isinstance(exc, ReflectBotError | KeyboardInterrupt):

@@ -74,8 +74,9 @@ def _read_stdin() -> str:
     try:
         return raw.read().decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
         raise UsageError(
-            f"standard input is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
+            f"standard input is not UTF-8 text (line {line}); save it as UTF-8 and try again"
         ) from None
 
 

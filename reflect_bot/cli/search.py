@@ -8,7 +8,9 @@ import shutil
 import sys
 import textwrap
 import time
+from collections.abc import Iterable
 
+from reflect_bot.cli.typed import first_then_rest, read_batch, typed_message
 from reflect_bot.errors import UsageError
 
 
@@ -52,15 +54,22 @@ def _open(args: argparse.Namespace, **kwargs):
 def run_search(args: argparse.Namespace) -> int:
     from reflect_bot.corpus import passage_json
 
-    if args.query != "-" and not args.query.strip():
-        raise UsageError("the query is empty: say in a few words what happened or what you need")
     if args.top_k < 1:
         raise UsageError(f"--top-k must be at least 1 (got {args.top_k})")
+    if args.query == "-":
+        batch = first_then_rest(read_batch())  # a bad first line is refused before the model
+        if batch is None:
+            return 0
+        queries: Iterable[tuple[int, str]] = batch
+    else:
+        queries = [(1, typed_message(args.query, "the query"))]
+        if not queries[0][1]:
+            raise UsageError(
+                "the query is empty: say in a few words what happened or what you need"
+            )
     retriever = _open(args)
-    queries = sys.stdin if args.query == "-" else [args.query]
-    for n, line in enumerate(queries, 1):
-        query = line.rstrip("\n")
-        if args.query == "-" and not query.strip():
+    for n, query in queries:
+        if not query:
             print(f"reflect-bot: line {n}: empty query", file=sys.stderr)
             if args.json:
                 print("[]", flush=True)
@@ -74,13 +83,14 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def format_hits(query: str, hits: list) -> str:
+    """The hits best first, each with its score (highest first, as the numbers say)."""
     width = min(100, shutil.get_terminal_size((88, 20)).columns) - 4
     out = [f"Guidance for: {query}", ""]
-    for h in hits:
+    for n, h in enumerate(sorted(hits, key=lambda h: -h.score), 1):
         p = h.passage
         sources = "; ".join(s.cite() for s in p.sources)
         out += textwrap.wrap(
-            f"{h.rank}. {p.title}   (score {h.score:.3f})", width + 3, subsequent_indent="   "
+            f"{n}. {p.title}   (score {h.score:.3f})", width + 3, subsequent_indent="   "
         )
         out += textwrap.wrap(
             f"{p.topic} · {sources}", width, initial_indent="   ", subsequent_indent="   "

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from reflect_bot import safety
+from reflect_bot.inputs import prepare
 from reflect_bot.mmr import mmr
 from reflect_bot.prompts import PROMPTS_DIR, Prompts, Stage, default_prompts, load_crisis_bank
 from reflect_bot.reply import opening, questions
@@ -159,6 +160,7 @@ class RetrievalComposer:
         self, message: str, history: Sequence[Turn] = (), *, focus: Focus | None = None
     ) -> Reply:
         focus = focus or Focus()
+        message = prepare(message).text  # bounded work whatever the caller passes
         used = {line for t in history for line in (t.reply.acknowledgement, t.reply.sign_off)}
         asked = {q for t in history for q in t.reply.questions}
         if not message.strip():
@@ -321,6 +323,7 @@ def listening_reply(
 ) -> Reply:
     """A reply that needs no model: the routes if the rules find a crisis, and a line that
     acknowledges what was said. Used before the model has loaded, and without guidance."""
+    message = prepare(message).text
     check = safety.check(message)
     hard = safety.hard_moment(message, prompts.safety)
     from reflect_bot.reply.understand import own_feelings, split_sentences

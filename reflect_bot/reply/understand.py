@@ -166,6 +166,8 @@ def own_feelings(text: str, sets: Sequence[CueSet]) -> list[str]:
     for order, cue_set in enumerate(sets):
         n = 0
         for cue in cue_set.cues:
+            if cue.rstrip("*") not in analysed.text:  # a quick look first: most are absent
+                continue
             for m in cue_regex(cue).finditer(analysed.text):
                 if analysed.negated(m.start()):
                     continue

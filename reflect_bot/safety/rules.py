@@ -22,7 +22,9 @@ tests/safety_cases.yaml holds the phrasings these rules are measured against.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 Kind = Literal["self", "danger"]
@@ -55,6 +57,7 @@ _NAME = re.compile(rf"\b([A-Z][a-z]+)(?='s\b|'d\b|\s+(?:{_NAME_VERBS})\b)")
 _TOKEN = re.compile(r"\[[^\]]+\]|[a-z]+(?:'[a-z]+)?")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _CLAUSE_BREAK = re.compile(r"[.!?;:,\n]|\bbut\b")
+_BUT = re.compile(r"\bbut\b")
 _CONTRACTIONS = {
     "cant": "can't", "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "im": "i'm",
     "ive": "i've", "isnt": "isn't", "wasnt": "wasn't", "couldnt": "couldn't",
@@ -103,29 +106,71 @@ class Analysed:
     def owner(self, start: int, default: Owner | None = "self") -> Owner | None:
         """Whose is the phrase starting at `start`: the last person mentioned before it in
         its sentence, or `default` when nobody is."""
-        sentence_start = 0
-        for m in _SENTENCE_BREAK.finditer(self.text, 0, start):
-            sentence_start = m.end()
         last: Owner | None = None
-        for tok in _TOKEN.finditer(self.text, sentence_start, start):
-            word = tok.group()
+        for word, at in self._sentences.words_before(start):
             if word in FIRST_PERSON:
                 last = "self"
-            elif word in THIRD_PERSON or word.startswith("[") or tok.start() in self.names:
+            elif word in THIRD_PERSON or word.startswith("[") or at in self.names:
                 last = "other"
         return last or default
 
     def negated(self, start: int, window: int = 3) -> bool:
         """True when one of the few words just before `start`, in the same clause, negates
         it ("not angry", but not "not angry, just tired" for "tired")."""
-        clause_start = 0
-        for m in _CLAUSE_BREAK.finditer(self.text, 0, start):
-            clause_start = m.end()
-        words = [t.group() for t in _TOKEN.finditer(self.text, clause_start, start)]
-        for word in words[-window:]:
+        if start >= 3 and _BUT.match(self.text, start - 3, start):  # "...but|" ends a clause
+            return False
+        for word, _ in self._clauses.words_before(start, window):
             if word in NEGATIONS or word.endswith("n't") or word == "cannot":
                 return True
         return False
+
+    # Each call looks only at the words before one position; the text is cut into sentences
+    # and clauses, and tokenised, once, so a long message costs time linear in its length
+    # however many phrases are tested (a scan from the start each time was quadratic).
+    @cached_property
+    def _sentences(self) -> _Pieces:
+        return _Pieces(self.text, _SENTENCE_BREAK)
+
+    @cached_property
+    def _clauses(self) -> _Pieces:
+        return _Pieces(self.text, _CLAUSE_BREAK)
+
+
+class _Pieces:
+    """`text` cut at every match of `breaks`, each piece's words found once."""
+
+    def __init__(self, text: str, breaks: re.Pattern[str]) -> None:
+        self.text = text
+        self.cuts = [0]  # where each piece starts
+        ends = []
+        for m in breaks.finditer(text):
+            ends.append(m.start())
+            self.cuts.append(m.end())
+        ends.append(len(text))
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.words: list[str] = []
+        self.first: list[int] = []  # index of the first word of each piece
+        for lo, hi in zip(self.cuts, ends, strict=True):
+            self.first.append(len(self.words))
+            for tok in _TOKEN.finditer(text, lo, hi):
+                self.starts.append(tok.start())
+                self.ends.append(tok.end())
+                self.words.append(tok.group())
+
+    def words_before(self, start: int, last: int | None = None) -> list[tuple[str, int]]:
+        """(word, offset) of the words of `start`'s piece that lie before it, in order (the
+        `last` few only, if given): what `_TOKEN.finditer(text, piece_start, start)` gives."""
+        piece = bisect_right(self.cuts, start) - 1
+        lo = self.first[piece]
+        i = bisect_right(self.ends, start, lo)  # words [lo, i) end by `start`
+        if last is not None:
+            lo = max(lo, i - last)
+        found = [(self.words[j], self.starts[j]) for j in range(lo, i)]
+        # a word cut off at `start` is read as far as `start`, as a scan stopping there would
+        resume = self.ends[i - 1] if i > self.first[piece] else self.cuts[piece]
+        found += [(t.group(), t.start()) for t in _TOKEN.finditer(self.text, resume, start)]
+        return found if last is None else found[-last:]
 
 
 def analyse(text: str) -> Analysed:
@@ -139,7 +184,9 @@ def analyse(text: str) -> Analysed:
     names = frozenset(
         m.start() for m in _NAME.finditer(cased) if m.group(1).lower() not in _NOT_NAMES
     )
-    lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in cased)
+    lower = cased.lower()
+    if len(lower) != len(cased):  # a letter whose lower case is longer ("İ") keeps its case
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in cased)
     return Analysed(text=lower, names=names)
 
 
@@ -501,25 +548,22 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     apostrophes ("can't", "Gibbs' cycle") are never read as quotes.
     """
     spans = [(m.start(), m.end()) for m in re.finditer(r'"[^"\n]+"', text)]
-    i = 0
-    while i < len(text):
-        if text[i] == "'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < len(text) \
-                and not text[i + 1].isspace():
-            j = i + 1
-            while j < len(text):
-                if text[j] == "'" and not text[j - 1].isspace() and (
-                    j + 1 == len(text) or not text[j + 1].isalnum()
-                ):
-                    break
-                if text[j] == "\n":
-                    j = len(text)
-                    break
-                j += 1
-            if j < len(text):
-                spans.append((i, j + 1))
-                i = j + 1
-                continue
-        i += 1
+    quotes = [m.start() for m in re.finditer("'", text)]
+    closers = [j for j in quotes if j and not text[j - 1].isspace()
+               and (j + 1 == len(text) or not text[j + 1].isalnum())]
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    resume = 0
+    for i in quotes:
+        if i < resume or (i and text[i - 1].isalnum()) or i + 1 == len(text) \
+                or text[i + 1].isspace():
+            continue
+        k = bisect_left(closers, i + 1)
+        if k == len(closers):
+            continue
+        close, line = closers[k], bisect_left(newlines, i + 1)
+        if line == len(newlines) or newlines[line] > close:  # closed on the same line
+            spans.append((i, close + 1))
+            resume = close + 1
     return sorted(spans)
 
 
