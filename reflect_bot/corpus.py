@@ -9,6 +9,7 @@ passage id, and the field, so `reflect-bot corpus check` can print it as one lin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -584,8 +585,10 @@ def _chunks(paragraphs: list[str]) -> list[str]:
 # --- quality checks for `corpus check` ----------------------------------------------------
 
 
-def content_words(text: str) -> set[str]:
-    """Words of 4+ letters that carry meaning, crudely singularised."""
+@functools.lru_cache(maxsize=2048)
+def content_words(text: str) -> frozenset[str]:
+    """Words of 4+ letters that carry meaning, crudely singularised (kept per text: every
+    key point of a passage is checked against the same passage text at each load)."""
     words = set()
     for w in re.findall(r"[a-z][a-z']+", text.lower()):
         w = w.strip("'")
@@ -596,7 +599,7 @@ def content_words(text: str) -> set[str]:
         if w.endswith("s") and not w.endswith("ss") and len(w) > 4:
             w = w[:-1]
         words.add(w)
-    return words
+    return frozenset(words)
 
 
 def ask_overlap(ask: str, text: str) -> tuple[int, float]:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -227,10 +228,17 @@ def load_embedder(warn: Callable[[str], None] = _warn):
         return export.ReferenceEmbedder()
 
 
-@functools.cache
-def get_embedder():
-    """The process-wide encoder: loading it twice would double start-up and memory."""
-    return load_embedder()
+_SHARED: list = []
+_SHARED_LOCK = threading.Lock()
+
+
+def get_embedder(warn: Callable[[str], None] = _warn):
+    """The process-wide encoder: loading it twice would double start-up and memory.
+    `warn` hears about a damaged export (the app shows it as a notification)."""
+    with _SHARED_LOCK:
+        if not _SHARED:
+            _SHARED.append(load_embedder(warn))
+        return _SHARED[0]
 
 
 def environment_for_offline() -> None:

@@ -29,8 +29,9 @@ from reflect_bot import __version__, config
 from reflect_bot.cachefiles import locked, sweep
 from reflect_bot.corpus import Corpus
 from reflect_bot.embedding import DIMENSION, Embedder, model_fingerprint
+from reflect_bot.lexical import Lexical
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 # An exact flat inner-product index throughout: `make bench` measured 27 ms p95 for a
 # 500k-vector search (100k passages with four asks each) on one thread here, inside the
 # 60 ms budget, so an approximate index would buy nothing but lost recall.
@@ -53,6 +54,7 @@ class VectorIndex:
     rows: np.ndarray  # int32 row -> passage position
     passage_vectors: np.ndarray  # float32 (n_passages, dim): title + text vectors
     manifest: dict
+    lexical: Lexical | None = None  # BM25 over the same passages (None: built by the caller)
 
     @property
     def size(self) -> int:
@@ -117,7 +119,14 @@ def build(
     texts = row_texts(corpus)
     if vectors is None:
         vectors = embedder.encode(texts, progress=progress)
-    return from_vectors(vectors, row_map(corpus), manifest_for(corpus))
+    index = from_vectors(vectors, row_map(corpus), manifest_for(corpus))
+    index.lexical = Lexical.build(lexical_documents(corpus))
+    return index
+
+
+def lexical_documents(corpus: Corpus) -> list[str]:
+    """What BM25 counts for each passage: its title, text and asks."""
+    return [f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages]
 
 
 def row_map(corpus: Corpus) -> np.ndarray:
@@ -156,12 +165,19 @@ def save(index: VectorIndex, path: Path) -> None:
     faiss = _faiss()
     config.private_dir(path.parent)
     buffer = io.BytesIO()
+    lexical = index.lexical
+    if lexical is None:
+        raise ValueError("an index is saved with its BM25 arrays")
     np.savez(
         buffer,
         faiss=faiss.serialize_index(index.index),
         rows=index.rows,
         passage_vectors=index.passage_vectors,
-        manifest=np.frombuffer(json.dumps(index.manifest).encode(), dtype=np.uint8),
+        manifest=_json_bytes(index.manifest),
+        bm25_vocab=_json_bytes(lexical.vocab),
+        bm25_data=lexical.data,
+        bm25_indices=lexical.indices,
+        bm25_indptr=lexical.indptr,
     )
     config.write_private_file(path, buffer.getvalue())
 
@@ -170,17 +186,32 @@ class CorruptCache(Exception):
     """The cache file exists but cannot be read back, or does not fit the corpus."""
 
 
+def _json_bytes(value) -> np.ndarray:
+    return np.frombuffer(json.dumps(value).encode(), dtype=np.uint8)
+
+
 def load(path: Path) -> VectorIndex:
+    """Read the cache; one of another format comes back as its manifest alone (stale, so
+    rebuilt quietly, not reported as damaged)."""
     faiss = _faiss()
     try:
         with np.load(path, allow_pickle=False) as data:
             manifest = json.loads(bytes(data["manifest"]).decode())
+            if not isinstance(manifest, dict) or manifest.get("format") != INDEX_FORMAT:
+                return VectorIndex(None, np.zeros(0, np.int32), np.zeros((0, 0)), manifest)
             rows = data["rows"]
             passage_vectors = data["passage_vectors"]
             index = faiss.deserialize_index(data["faiss"])
+            vocab = json.loads(bytes(data["bm25_vocab"]).decode())
+            if not isinstance(vocab, list) or not all(isinstance(t, str) for t in vocab):
+                raise ValueError("BM25 vocabulary is not a list of words")
+            lexical = Lexical(
+                int(passage_vectors.shape[0]), vocab, data["bm25_data"], data["bm25_indices"],
+                data["bm25_indptr"],
+            )
     except Exception as exc:  # zip, JSON, numpy or FAISS errors all mean the same: unusable
         raise CorruptCache(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
-    return VectorIndex(index=index, rows=rows, passage_vectors=passage_vectors, manifest=manifest)
+    return VectorIndex(index, rows, passage_vectors, manifest, lexical)
 
 
 def problem(cached: VectorIndex, corpus: Corpus) -> str:
@@ -219,7 +250,9 @@ def problem(cached: VectorIndex, corpus: Corpus) -> str:
     first = np.unique(rows, return_index=True)[1]
     if not np.array_equal(stored[first], vectors):
         return "passage vectors do not match the index"
-    return ""
+    if cached.lexical is None or cached.lexical.size != n_passages:
+        return "BM25 index is missing or the wrong size"
+    return cached.lexical.problem()
 
 
 @dataclass

@@ -104,6 +104,15 @@ def other_manifest(path: Path) -> None:
     rewrite(path, manifest=manifest_bytes(manifest))
 
 
+def older_format(path: Path) -> None:
+    """A cache from the previous release: no BM25 arrays, no model hash; rebuilt quietly."""
+    manifest = json.loads(bytes(members(path)["manifest"]).decode())
+    manifest["format"] = 2
+    del manifest["model_sha256"]
+    rewrite(path, manifest=manifest_bytes(manifest), bm25_vocab=None, bm25_data=None,
+            bm25_indices=None, bm25_indptr=None)
+
+
 def folder_in_place(path: Path) -> None:
     path.unlink()
     path.mkdir()
@@ -126,6 +135,15 @@ DAMAGE = {
     "wrong dimension": (wrong_dimension, "cache was damaged", True),
     "rows as floats": (lambda p: rewrite(p, rows=members(p)["rows"].astype(np.float64)),
                        "cache was damaged", True),
+    "BM25 out of range": (
+        lambda p: rewrite(p, bm25_indices=members(p)["bm25_indices"] + 10_000),
+        "cache was damaged", True,
+    ),
+    "BM25 vocabulary not words": (
+        lambda p: rewrite(p, bm25_vocab=manifest_bytes({"not": "a list"})),
+        "cache was unreadable", True,
+    ),
+    "older format": (older_format, "corpus or model changed", False),
     "deleted": (lambda p: p.unlink(), "no cache yet", False),
 }
 
