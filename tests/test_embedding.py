@@ -112,8 +112,8 @@ def _damage(folder: Path, how: str) -> None:
         model.write_bytes(model.read_bytes()[:1000])
     elif how == "flipped weights":
         data = bytearray(model.read_bytes())
-        for i in range(len(data) // 2, len(data) // 2 + 4000, 4):
-            data[i] ^= 0x5A  # a run of float32 weights in the middle of the graph
+        for i in range(len(data) // 2, len(data) // 2 + 4000):
+            data[i] ^= 0xFF  # a run of float32 weights in the middle of the graph, scrambled
         model.write_bytes(bytes(data))
     elif how == "missing tokenizer":
         (folder / embedding.TOKENIZER_FILE).unlink()
