@@ -4,9 +4,10 @@ The query path (search, ask, the app) encodes with onnxruntime and the `tokenize
 and never imports torch, transformers or sentence-transformers: those cost 4-8 s to import
 here, the ONNX encoder about half a second. The ONNX graph is exported once from the
 packaged model (`reflect_bot.export`, the one module that imports torch) into the cache
-folder beside the index, with the tokenizer and a manifest; it is checked on every load
-against vectors sentence-transformers gave at export time, so a damaged export is exported
-again, and if that fails the slow reference model answers instead. Never a wrong vector.
+folder beside the index, with the tokenizer and a manifest; every load checks the files'
+checksums and encodes probe texts against the vectors sentence-transformers gave at export
+time, so a damaged export is exported again, and if that fails the slow reference model
+answers instead. Never a wrong vector.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from reflect_bot import config
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 # Bump when the exported graph or its inputs change: every export and index is then rebuilt.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: the manifest carries the files' checksums
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "export.json"
@@ -93,6 +95,10 @@ def source_hash() -> str:
     return digest.hexdigest()
 
 
+def file_checksum(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
 def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text("utf-8"))
@@ -137,10 +143,21 @@ class Embedder:
             if manifest.get("source_sha256") != source_hash():
                 raise EncoderUnusable("the packaged model has changed")
         try:
+            model_bytes = (folder / MODEL_FILE).read_bytes()
+            tokenizer_bytes = (folder / TOKENIZER_FILE).read_bytes()
+        except OSError as exc:
+            raise EncoderUnusable(f"cannot read it ({exc.strerror})") from None
+        # a checksum of every byte (40 ms): the probes below cannot see damage to the
+        # embeddings of words they do not contain, which is most of the file
+        if [file_checksum(model_bytes), file_checksum(tokenizer_bytes)] != manifest.get(
+            "checksums"
+        ):
+            raise EncoderUnusable("its files do not match their checksums")
+        try:
             import onnxruntime
             from tokenizers import Tokenizer
 
-            tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+            tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
             tokenizer.enable_truncation(int(manifest["max_seq_length"]))
             tokenizer.enable_padding(
                 pad_id=int(manifest["pad_id"]), pad_token=str(manifest["pad_token"])
@@ -152,7 +169,7 @@ class Embedder:
             options.inter_op_num_threads = 1
             options.log_severity_level = 3  # errors only: nothing on the user's terminal
             self.session = onnxruntime.InferenceSession(
-                str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+                model_bytes, options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # protobuf, file or tokenizer errors: all mean "damaged"
             raise EncoderUnusable(f"{type(exc).__name__}: {exc}".splitlines()[0][:200]) from None

@@ -29,6 +29,7 @@ from reflect_bot.embedding import (
     EncoderUnusable,
     clean_texts,
     environment_for_offline,
+    file_checksum,
     model_dir,
     source_hash,
     source_stat,
@@ -160,6 +161,10 @@ def _export_unlocked(folder: Path) -> None:
         "opset": OPSET,
         "torch": torch.__version__,
         "probe_vectors": np.asarray(probes, dtype=np.float32).tolist(),
+        "checksums": [
+            file_checksum((folder / MODEL_FILE).read_bytes()),
+            file_checksum((folder / TOKENIZER_FILE).read_bytes()),
+        ],
     }
     config.write_private_file(folder / MANIFEST_FILE, json.dumps(manifest))
     Embedder(folder)  # raises EncoderUnusable if the export does not match the model
