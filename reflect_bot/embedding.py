@@ -95,8 +95,13 @@ def source_hash() -> str:
     return digest.hexdigest()
 
 
-def file_checksum(data: bytes) -> int:
-    return zlib.crc32(data)
+def file_checksum(path: Path) -> int:
+    """CRC-32 of a file, read in blocks (the model is 90 MB: never held twice in memory)."""
+    crc = 0
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            crc = zlib.crc32(block, crc)
+    return crc
 
 
 def read_manifest(folder: Path) -> dict:
@@ -143,15 +148,13 @@ class Embedder:
             if manifest.get("source_sha256") != source_hash():
                 raise EncoderUnusable("the packaged model has changed")
         try:
-            model_bytes = (folder / MODEL_FILE).read_bytes()
             tokenizer_bytes = (folder / TOKENIZER_FILE).read_bytes()
+            # a checksum of every byte (40 ms): the probes below cannot see damage to the
+            # embeddings of words they do not contain, which is most of the file
+            checksums = [file_checksum(folder / MODEL_FILE), zlib.crc32(tokenizer_bytes)]
         except OSError as exc:
             raise EncoderUnusable(f"cannot read it ({exc.strerror})") from None
-        # a checksum of every byte (40 ms): the probes below cannot see damage to the
-        # embeddings of words they do not contain, which is most of the file
-        if [file_checksum(model_bytes), file_checksum(tokenizer_bytes)] != manifest.get(
-            "checksums"
-        ):
+        if checksums != manifest.get("checksums"):
             raise EncoderUnusable("its files do not match their checksums")
         try:
             import onnxruntime
@@ -169,7 +172,7 @@ class Embedder:
             options.inter_op_num_threads = 1
             options.log_severity_level = 3  # errors only: nothing on the user's terminal
             self.session = onnxruntime.InferenceSession(
-                model_bytes, options, providers=["CPUExecutionProvider"]
+                str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # protobuf, file or tokenizer errors: all mean "damaged"
             raise EncoderUnusable(f"{type(exc).__name__}: {exc}".splitlines()[0][:200]) from None

@@ -162,8 +162,8 @@ def _export_unlocked(folder: Path) -> None:
         "torch": torch.__version__,
         "probe_vectors": np.asarray(probes, dtype=np.float32).tolist(),
         "checksums": [
-            file_checksum((folder / MODEL_FILE).read_bytes()),
-            file_checksum((folder / TOKENIZER_FILE).read_bytes()),
+            file_checksum(folder / MODEL_FILE),
+            file_checksum(folder / TOKENIZER_FILE),
         ],
     }
     config.write_private_file(folder / MANIFEST_FILE, json.dumps(manifest))
