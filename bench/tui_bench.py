@@ -45,7 +45,10 @@ def child(started: float) -> None:
                 await pilot.pause(0.02)
             if app.engine_state == "failed":
                 raise SystemExit(f"tui_bench: the engine failed to load: {app.engine_error}")
-            return {"first_frame": first, "ready": time.time() - started}
+            ready = time.time() - started
+            quitting = time.time()
+            await pilot.press("ctrl+q")
+        return {"first_frame": first, "ready": ready, "quit": time.time() - quitting}
 
     print(json.dumps(asyncio.run(run())))
 
@@ -74,7 +77,9 @@ def main() -> int:
     first = statistics.median(r["first_frame"] for r in runs)
     ready = statistics.median(r["ready"] for r in runs)
     print(f"time to first frame\t{first:.2f} s")
-    print(f"time to ready (model + index)\t{ready:.1f} s")
+    print(f"time to ready (model + index)\t{ready:.2f} s")
+    quit_time = statistics.median(r["quit"] for r in runs)
+    print(f"quit (ctrl+q to the app closed)\t{quit_time:.2f} s")
     return 0
 
 

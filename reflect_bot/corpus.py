@@ -9,6 +9,7 @@ passage id, and the field, so `reflect-bot corpus check` can print it as one lin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sys
@@ -185,8 +186,29 @@ def passage_json(p: Passage, score: float | None = None) -> dict:
 # --- loading ---------------------------------------------------------------------------
 
 
-class _LineLoader(BoundedLoader):
-    """A safe loader that remembers the line each mapping starts on (as '__line__')."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader that remembers the line each mapping starts on (as '__line__').
+
+    libyaml's loader when PyYAML has it: the pure-Python one took most of a search's start
+    (about 2 s of 2.5 s on a quiet machine) parsing the 73 topic files. libyaml cannot be
+    told a depth limit, so a file that might nest deeper than MAX_YAML_DEPTH (see
+    `_may_nest_deeply`) is read with the bounded pure-Python loader instead."""
+
+
+class _BoundedLineLoader(BoundedLoader):
+    """The same, refusing nesting deeper than MAX_YAML_DEPTH (files.BoundedLoader)."""
+
+
+_LEADING = re.compile(r"^((?:[ \t]|- |\? )*)", re.MULTILINE)
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """An upper bound on the nesting: each level needs more indentation, another '- ' or
+    '? ' on its line, or a flow bracket. Shipped topics are far below the limit."""
+    from reflect_bot.files import MAX_YAML_DEPTH
+
+    lead = max((len(m.group(1)) for m in _LEADING.finditer(text)), default=0)
+    return lead + text.count("[") + text.count("{") + 2 > MAX_YAML_DEPTH
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -195,7 +217,8 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+for _loader in (_LineLoader, _BoundedLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
 def _warn(message: str) -> None:
@@ -294,7 +317,8 @@ def _unknown_keys(data: dict, allowed: set[str], where: str) -> None:
 def _load_yaml_topic(path: Path) -> tuple[Topic, list[Passage]]:
     try:
         text = _read(path)
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _BoundedLineLoader if _may_nest_deeply(text) else _LineLoader
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses
     except yaml.YAMLError as exc:
         line, problem = yaml_problem(exc)
         raise CorpusError(f"{path}{line}: invalid YAML ({problem})") from None
@@ -612,8 +636,10 @@ def _chunks(paragraphs: list[str]) -> list[str]:
 # --- quality checks for `corpus check` ----------------------------------------------------
 
 
-def content_words(text: str) -> set[str]:
-    """Words of 4+ letters that carry meaning, crudely singularised."""
+@functools.lru_cache(maxsize=2048)
+def content_words(text: str) -> frozenset[str]:
+    """Words of 4+ letters that carry meaning, crudely singularised (kept per text: every
+    key point of a passage is checked against the same passage text at each load)."""
     words = set()
     for w in re.findall(r"[a-z][a-z']+", text.lower()):
         w = w.strip("'")
@@ -624,7 +650,7 @@ def content_words(text: str) -> set[str]:
         if w.endswith("s") and not w.endswith("ss") and len(w) > 4:
             w = w[:-1]
         words.add(w)
-    return words
+    return frozenset(words)
 
 
 def ask_overlap(ask: str, text: str) -> tuple[int, float]:

@@ -4,8 +4,12 @@ Each passage contributes one vector for its title and text and one for each of i
 `asks` and `key_points`; `rows` maps a vector row back to its passage. The cache is a single `.npz`
 file (serialised FAISS index, row map, passage vectors, manifest) written to a temp
 file and renamed, so a reader never sees half of it. The manifest holds the hash of
-every corpus file, the model id, the dimension and the package version: anything
-changed means a rebuild, never a stale answer.
+every corpus file, the model files' hash, the encoder's export version, the dimension and
+the package version: anything changed means a rebuild, never a stale answer. On open, every
+array's shape, dtype, row count and dimension is checked against the corpus too, so a
+damaged cache is rebuilt with a one-line notice rather than failing later in a search.
+Builders take turns on a lock beside the cache; temporary files an interrupted write left
+behind are removed on the next open.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from reflect_bot import __version__, config
+from reflect_bot.cachefiles import locked, sweep
 from reflect_bot.corpus import Corpus
-from reflect_bot.embedding import DIMENSION, MODEL_ID, Embedder, Progress
+from reflect_bot.embedding import DIMENSION, Embedder, Progress, model_fingerprint
+from reflect_bot.lexical import Lexical
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 4
 # An exact flat inner-product index throughout: `make bench` measured 27 ms p95 for a
 # 500k-vector search (100k passages with four asks each) on one thread here, inside the
 # 60 ms budget, so an approximate index would buy nothing but lost recall.
@@ -48,6 +54,7 @@ class VectorIndex:
     rows: np.ndarray  # int32 row -> passage position
     passage_vectors: np.ndarray  # float32 (n_passages, dim): title + text vectors
     manifest: dict
+    lexical: Lexical | None = None  # BM25 over the same passages (None: built by the caller)
 
     @property
     def size(self) -> int:
@@ -83,7 +90,7 @@ def manifest_for(corpus: Corpus) -> dict:
         files[str(path.resolve())] = hashlib.sha256(path.read_bytes()).hexdigest()
     return {
         "format": INDEX_FORMAT,
-        "model": MODEL_ID,
+        **model_fingerprint(),
         "dimension": DIMENSION,
         "version": __version__,
         "files": files,
@@ -111,12 +118,24 @@ def build(
     # passage's advice in a sentence each: a query that matches one of them finds its passage
     # (hit@5 0.875 -> 0.892 on tests/retrieval_cases.yaml, 508 passages).
     texts = row_texts(corpus)
+    if vectors is None:
+        vectors = embedder.encode(texts, progress=progress)
+    index = from_vectors(vectors, row_map(corpus), manifest_for(corpus))
+    index.lexical = Lexical.build(lexical_documents(corpus))
+    return index
+
+
+def lexical_documents(corpus: Corpus) -> list[str]:
+    """What BM25 counts for each passage: its title, text and asks."""
+    return [f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages]
+
+
+def row_map(corpus: Corpus) -> np.ndarray:
+    """The passage position behind each row of the index, in row order."""
     rows = [i for i, _ in enumerate(corpus.passages)]
     rows += [i for i, p in enumerate(corpus.passages) for _ in p.asks]
     rows += [i for i, p in enumerate(corpus.passages) for _ in p.key_points]
-    if vectors is None:
-        vectors = embedder.encode(texts, progress=progress)
-    return from_vectors(vectors, np.asarray(rows, dtype=np.int32), manifest_for(corpus))
+    return np.asarray(rows, dtype=np.int32)
 
 
 def row_texts(corpus: Corpus) -> list[str]:
@@ -147,35 +166,94 @@ def save(index: VectorIndex, path: Path) -> None:
     faiss = _faiss()
     config.private_dir(path.parent)
     buffer = io.BytesIO()
+    lexical = index.lexical
+    if lexical is None:
+        raise ValueError("an index is saved with its BM25 arrays")
     np.savez(
         buffer,
         faiss=faiss.serialize_index(index.index),
         rows=index.rows,
         passage_vectors=index.passage_vectors,
-        manifest=np.frombuffer(json.dumps(index.manifest).encode(), dtype=np.uint8),
+        manifest=_json_bytes(index.manifest),
+        bm25_vocab=_json_bytes(lexical.vocab),
+        bm25_data=lexical.data,
+        bm25_indices=lexical.indices,
+        bm25_indptr=lexical.indptr,
     )
     config.write_private_file(path, buffer.getvalue())
 
 
 class CorruptCache(Exception):
-    """The cache file exists but cannot be read back."""
+    """The cache file exists but cannot be read back, or does not fit the corpus."""
+
+
+def _json_bytes(value) -> np.ndarray:
+    return np.frombuffer(json.dumps(value).encode(), dtype=np.uint8)
 
 
 def load(path: Path) -> VectorIndex:
+    """Read the cache; one of another format comes back as its manifest alone (stale, so
+    rebuilt quietly, not reported as damaged)."""
     faiss = _faiss()
     try:
         with np.load(path, allow_pickle=False) as data:
             manifest = json.loads(bytes(data["manifest"]).decode())
-            rows = data["rows"].astype(np.int32)
-            passage_vectors = data["passage_vectors"].astype(np.float32)
+            if not isinstance(manifest, dict) or manifest.get("format") != INDEX_FORMAT:
+                return VectorIndex(None, np.zeros(0, np.int32), np.zeros((0, 0)), manifest)
+            rows = data["rows"]
+            passage_vectors = data["passage_vectors"]
             index = faiss.deserialize_index(data["faiss"])
+            vocab = json.loads(bytes(data["bm25_vocab"]).decode())
+            if not isinstance(vocab, list) or not all(isinstance(t, str) for t in vocab):
+                raise ValueError("BM25 vocabulary is not a list of words")
+            lexical = Lexical(
+                int(passage_vectors.shape[0]), vocab, data["bm25_data"], data["bm25_indices"],
+                data["bm25_indptr"],
+            )
     except Exception as exc:  # zip, JSON, numpy or FAISS errors all mean the same: unusable
         raise CorruptCache(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
-    if index.ntotal != len(rows) or passage_vectors.shape[0] != (
-        rows.max() + 1 if len(rows) else 0
+    return VectorIndex(index, rows, passage_vectors, manifest, lexical)
+
+
+def problem(cached: VectorIndex, corpus: Corpus) -> str:
+    """Why `cached` cannot serve `corpus` ("" if it can): every array's shape, dtype, row
+    count and dimension against the corpus and the model, so a damaged cache is rebuilt
+    here and never fails later inside a search."""
+    expected_rows = row_map(corpus)
+    n_passages = len(corpus.passages)
+    rows, vectors, index = cached.rows, cached.passage_vectors, cached.index
+    if not isinstance(rows, np.ndarray) or rows.dtype != np.int32 or rows.shape != (
+        len(expected_rows),
     ):
-        raise CorruptCache("row counts do not match")
-    return VectorIndex(index=index, rows=rows, passage_vectors=passage_vectors, manifest=manifest)
+        return f"row map has shape {getattr(rows, 'shape', '?')}, expected ({len(expected_rows)},)"
+    if not np.array_equal(rows, expected_rows):
+        return "row map does not match the passages"
+    if not isinstance(vectors, np.ndarray) or vectors.dtype != np.float32 or vectors.shape != (
+        n_passages, DIMENSION
+    ):
+        return (
+            f"passage vectors have shape {getattr(vectors, 'shape', '?')}, "
+            f"expected ({n_passages}, {DIMENSION})"
+        )
+    if getattr(index, "d", None) != DIMENSION or getattr(index, "ntotal", None) != len(rows):
+        return (
+            f"FAISS index holds {getattr(index, 'ntotal', '?')} vectors of dimension "
+            f"{getattr(index, 'd', '?')}, expected {len(rows)} of {DIMENSION}"
+        )
+    try:
+        stored = index.reconstruct_n(0, len(rows))
+    except Exception as exc:  # an index type that cannot give its vectors back
+        return f"FAISS index unreadable ({type(exc).__name__})"
+    for name, array in (("index", stored), ("passage", vectors)):
+        norms = np.linalg.norm(array, axis=1) if len(array) else np.ones(0)
+        if not np.all(np.isfinite(array)) or not np.allclose(norms, 1.0, atol=1e-3):
+            return f"{name} vectors are not unit vectors"
+    first = np.unique(rows, return_index=True)[1]
+    if not np.array_equal(stored[first], vectors):
+        return "passage vectors do not match the index"
+    if cached.lexical is None or cached.lexical.size != n_passages:
+        return "BM25 index is missing or the wrong size"
+    return cached.lexical.problem()
 
 
 @dataclass
@@ -191,6 +269,24 @@ def _warn(message: str) -> None:
     print(f"reflect-bot: warning: {message}", file=sys.stderr)
 
 
+def _try_cache(path: Path, corpus: Corpus, warn: Callable[[str], None]) -> tuple:
+    """(the cached index or None, why it cannot be used)."""
+    if not path.exists():
+        return None, "no cache yet"
+    try:
+        cached = load(path)
+    except CorruptCache as exc:
+        warn(f"index cache {path} is unreadable ({exc}); rebuilding it")
+        return None, "cache was unreadable"
+    if cached.manifest != manifest_for(corpus):
+        return None, "corpus or model changed"
+    why = problem(cached, corpus)
+    if why:
+        warn(f"index cache {path} is damaged ({why}); rebuilding it")
+        return None, "cache was damaged"
+    return cached, ""
+
+
 def open_index(
     corpus: Corpus,
     embedder_factory: Callable[[], Embedder],
@@ -200,25 +296,33 @@ def open_index(
     progress: Progress = False,
     warn: Callable[[str], None] = _warn,
 ) -> OpenResult:
-    """Load the cached index if its manifest matches the corpus; otherwise build and save it."""
+    """Load the cached index if it matches the corpus and the model; otherwise build and
+    save it. Builders take turns on the folder's lock, so a process that waited for
+    another's build loads that instead of building again."""
     start = time.perf_counter()
     path = cache_path(corpus, cache_dir)
-    expected = manifest_for(corpus)
-    reason = "forced" if rebuild else "no cache yet"
-    if not rebuild and path.exists():
-        try:
-            cached = load(path)
-        except CorruptCache as exc:
-            warn(f"index cache {path} is unreadable ({exc}); rebuilding it")
-            reason = "cache was unreadable"
-        else:
-            if cached.manifest == expected:
-                return OpenResult(cached, "loaded", path, time.perf_counter() - start)
-            reason = "corpus or model changed"
-    index = build(corpus, embedder_factory(), progress=progress)
+    sweep(path.parent)
+    if not rebuild:
+        cached, reason = _try_cache(path, corpus, warn)
+        if cached is not None:
+            return OpenResult(cached, "loaded", path, time.perf_counter() - start)
+    else:
+        reason = "forced"
     try:
-        save(index, path)
-    except OSError as exc:
-        warn(f"could not save the index cache to {path} ({exc.strerror}); it will be rebuilt")
+        config.private_dir(path.parent)
+    except OSError:
+        pass  # saving will fail below and say so
+    with locked(path.parent):
+        if not rebuild:
+            # another process may have built it while this one waited for the lock
+            cached, _ = _try_cache(path, corpus, lambda _: None)
+            if cached is not None:
+                return OpenResult(cached, "loaded", path, time.perf_counter() - start)
+        index = build(corpus, embedder_factory(), progress=progress)
+        try:
+            save(index, path)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            warn(f"could not save the index cache to {path} ({why}); it will be rebuilt")
     status = "built" if reason == "no cache yet" else "rebuilt"
     return OpenResult(index, status, path, time.perf_counter() - start, reason)

@@ -251,7 +251,9 @@ class _File:
         except OSError as exc:
             raise PromptsError(f"{path}: cannot read ({exc.strerror})") from None
         try:
-            self.data = yaml.safe_load(text)
+            # libyaml when PyYAML has it: several times faster, and ask/the app parse
+            # every prompts file at start
+            self.data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f": line {mark.line + 1}" if mark else ""

@@ -18,7 +18,7 @@ import numpy as np
 from reflect_bot.corpus import Corpus, Passage, load_corpus
 from reflect_bot.embedding import Embedder, Progress, get_embedder
 from reflect_bot.errors import UsageError
-from reflect_bot.index import OpenResult, VectorIndex, open_index
+from reflect_bot.index import OpenResult, VectorIndex, lexical_documents, open_index
 from reflect_bot.inputs import prepare
 from reflect_bot.lexical import Lexical
 from reflect_bot.mmr import mmr
@@ -67,7 +67,8 @@ class Retriever:
         self.embedder = embedder
         self.ranking = ranking or Ranking()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self.lexical = Lexical([f"{p.title} {p.text} {' '.join(p.asks)}" for p in corpus.passages])
+        # cached with the index; built here for an index made without it (the benchmarks')
+        self.lexical = index.lexical or Lexical.build(lexical_documents(corpus))
         self.opened: OpenResult | None = None
 
     @classmethod
@@ -84,10 +85,14 @@ class Retriever:
         reports the build, see `Embedder.encode`)."""
         kwargs = {"warn": warn} if warn else {}
         corpus = load_corpus(extra_dirs, **kwargs)
+
+        def embedder() -> Embedder:
+            return get_embedder(**kwargs)
+
         opened = open_index(
-            corpus, get_embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
+            corpus, embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
         )
-        retriever = cls(corpus, opened.index, get_embedder())
+        retriever = cls(corpus, opened.index, embedder())
         retriever.opened = opened
         return retriever
 

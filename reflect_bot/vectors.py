@@ -2,7 +2,7 @@
 topic stories, key points, questions, message-type examples, everyday subjects.
 
 They are encoded once and kept in the cache folder, one `.npy` file per list of texts,
-named by a hash of the model and the texts: change one text and a new file is written, so a
+named by a hash of the model files and the texts: change one text and a new file is written, so a
 stale vector is never used. A damaged file is simply encoded again.
 """
 
@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from reflect_bot import config
-from reflect_bot.embedding import DIMENSION, MODEL_ID
+from reflect_bot.embedding import DIMENSION, model_fingerprint
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 def _key(name: str, texts: Sequence[str]) -> str:
-    digest = hashlib.sha256(MODEL_ID.encode())
+    # the model files' hash: a new model (or export) never reuses the old one's vectors
+    digest = hashlib.sha256(json.dumps(model_fingerprint(), sort_keys=True).encode())
     for text in texts:
         digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
     return f"{name}-{digest.hexdigest()[:20]}"
