@@ -3,7 +3,8 @@ topic stories, key points, questions, message-type examples, everyday subjects.
 
 They are encoded once and kept in the cache folder, one `.npy` file per list of texts,
 named by a hash of the model files and the texts: change one text and a new file is written, so a
-stale vector is never used. A damaged file is simply encoded again.
+stale vector is never used. A damaged file is simply encoded again, and a temporary file left
+by a process killed mid-write is removed the next time the folder is written to.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from reflect_bot import config
 from reflect_bot.embedding import DIMENSION, model_fingerprint
 
 Encode = Callable[[Sequence[str]], np.ndarray]
+# A write takes well under a second; a temporary file this old was left by a killed process
+# (a younger one may belong to another process writing now, so it is left alone).
+ORPHAN_AGE = 600  # seconds
 
 
 def _key(name: str, texts: Sequence[str]) -> str:
@@ -78,9 +83,25 @@ def cached_array(
     array = np.ascontiguousarray(compute(), dtype=np.float32)
     try:
         config.private_dir(path.parent)
+        remove_orphans(path.parent)
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
         config.write_private_file(path, buffer.getvalue())
     except OSError:
         pass  # a read-only cache only costs the work next time
     return array
+
+
+def remove_orphans(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete temporary files older than ORPHAN_AGE in `folder` (config.write_private_file
+    names them `.<name>.<random>.tmp`)."""
+    now = time.time() if now is None else now
+    removed = []
+    for tmp in folder.glob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > ORPHAN_AGE:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed

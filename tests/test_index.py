@@ -76,3 +76,26 @@ def test_corrupt_cache_warns_and_rebuilds(
 def test_extra_folders_get_their_own_cache(small_corpus_dir: Path, tmp_path: Path) -> None:
     shipped = load_paths([KNOWLEDGE_DIR])
     assert cache_path(shipped, tmp_path) != cache_path(load_paths([small_corpus_dir]), tmp_path)
+
+
+def test_a_vectors_temp_file_left_by_a_killed_writer_is_removed(tmp_path) -> None:
+    """Issue 18: a kill mid-write leaves `.name.xxxx.tmp` in the cache; the next write to the
+    folder removes it, but never a young one another process may be writing now."""
+    import os
+    import time
+
+    import numpy as np
+
+    from reflect_bot.vectors import ORPHAN_AGE, cached_array
+
+    folder = tmp_path / "vectors"
+    folder.mkdir()
+    old, young = folder / ".abc.npy.k1ll3d.tmp", folder / ".def.npy.wr1t1ng.tmp"
+    old.write_bytes(b"half a file")
+    young.write_bytes(b"being written")
+    past = time.time() - ORPHAN_AGE - 60
+    os.utime(old, (past, past))
+    cached_array("test", ["a text"], lambda: np.ones((1, 3), dtype=np.float32), (1, 3),
+                 tmp_path)
+    assert not old.exists() and young.exists()
+    assert len(list(folder.glob("*.npy"))) == 1
