@@ -85,11 +85,12 @@ def print_speed() -> None:
 
 
 def print_rounds() -> None:
-    """Held-out and own rounds (tests/redact_rounds/): identifiers leaked, clean lines changed."""
+    """Folded rounds (tests/redact_rounds/) and the last held-out round (tests/heldout/
+    redact.yaml, never tuned on): identifiers leaked, clean lines changed."""
     from test_redact_rounds import load_round, round_files, score_round
 
     print(f"\n{'round':<14} {'identifiers':>11} {'leaked':>6} {'clean':>5} {'changed':>7}")
-    for path in round_files():
+    for path in [*round_files(), ROOT / "tests" / "heldout" / "redact.yaml"]:
         s = score_round(load_round(path))
         print(
             f"{path.stem:<14} {s.identifiers:>11} {len(s.leaked):>6} {s.clean:>5} "
