@@ -21,12 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     from reflect_bot.evaluation import evaluate, load_cases
+    from reflect_bot.reply import RetrievalComposer
     from reflect_bot.retrieval import Ranking, Retriever
 
     retriever = Retriever.open()
     rounds = [Path(a) for a in sys.argv[1:] if a.endswith(".yaml")]
     if rounds:
-        return _rounds(retriever, rounds, verbose="-v" in sys.argv)
+        return _rounds(RetrievalComposer(retriever), rounds, verbose="-v" in sys.argv)
     cases = load_cases(ROOT / "tests" / "retrieval_cases.yaml")
     shipped = retriever.ranking
     variants = [
@@ -51,20 +52,20 @@ def main() -> int:
             top = [h.passage.id for h in retriever.search(case.query, 3)]
             print(f"- {case.query!r}: expected {list(case.expect)}, got {top}")
     print()
-    _stories(retriever, verbose="-v" in sys.argv)
+    _stories(RetrievalComposer(retriever), verbose="-v" in sys.argv)
     return 0
 
 
-def _rounds(retriever, paths: list[Path], verbose: bool) -> int:
+def _rounds(composer, paths: list[Path], verbose: bool) -> int:
     import yaml
 
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data, dict):
-            _crisis(retriever, [(str(path), _texts(data["crisis"]), _texts(data["not_crisis"]))],
+            _crisis(composer, [(str(path), _texts(data["crisis"]), _texts(data["not_crisis"]))],
                     verbose)
         else:
-            _story_table(retriever, [path], set(), verbose)
+            _story_table(composer, [path], set(), verbose)
     return 0
 
 
@@ -72,12 +73,12 @@ def _texts(items: list) -> list[str]:
     return [c["text"] if isinstance(c, dict) else str(c) for c in items]
 
 
-def _stories(retriever, verbose: bool) -> None:
+def _stories(composer, verbose: bool) -> None:
     import yaml
 
     files = sorted((ROOT / "tests" / "stories").glob("*.yaml"))
     held = sorted((ROOT / "tests" / "heldout").glob("stories*.yaml"))
-    _story_table(retriever, [*files, *held], set(held), verbose)
+    _story_table(composer, [*files, *held], set(held), verbose)
     regression = yaml.safe_load((ROOT / "tests" / "safety_cases.yaml").read_text("utf-8"))
     sets = [("regression (tests/safety_cases.yaml)", regression["crisis"],
              regression["not_crisis"])]
@@ -89,25 +90,12 @@ def _stories(retriever, verbose: bool) -> None:
         sets.append((f"{path.relative_to(ROOT / 'tests')} ({label})",
                      [c["text"] for c in data["crisis"]],
                      [c["text"] for c in data["not_crisis"]]))
-    _crisis(retriever, sets, verbose)
+    _crisis(composer, sets, verbose)
 
 
-def _composer(retriever):
-    from reflect_bot.reply import RetrievalComposer
-
-    global _COMPOSER
-    if _COMPOSER is None or _COMPOSER.retriever is not retriever:
-        _COMPOSER = RetrievalComposer(retriever)
-    return _COMPOSER
-
-
-_COMPOSER = None
-
-
-def _story_table(retriever, paths: list[Path], held: set[Path], verbose: bool) -> None:
+def _story_table(composer, paths: list[Path], held: set[Path], verbose: bool) -> None:
     from reflect_bot.evaluation import evaluate_stories, load_stories
 
-    composer = _composer(retriever)
     print("Replies to labelled practitioner messages (first point / points: from a topic that "
           "fits; kind: message type read as labelled)\n")
     print("| file | n | first point fits | hit@5 | points fitting | with a fitting point | "
@@ -129,10 +117,9 @@ def _story_table(retriever, paths: list[Path], held: set[Path], verbose: bool) -
     print()
 
 
-def _crisis(retriever, sets: list[tuple[str, list[str], list[str]]], verbose: bool) -> None:
+def _crisis(composer, sets: list[tuple[str, list[str], list[str]]], verbose: bool) -> None:
     from reflect_bot import safety
 
-    composer = _composer(retriever)
     print("Crisis detection (caught: crisis phrasings shown the routes; alarms: look-alikes "
           "shown them)\n")
     print("| set | crisis | look-alikes | rules alone: caught, alarms | rules + bank: caught, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,11 +39,16 @@ def locked(folder: Path, *, wait: bool = True) -> Iterator[bool]:
         os.close(fd)  # closing releases the lock
 
 
-def remove_orphans(folder: Path) -> list[Path]:
-    """Delete temporary files left by killed writers; call with the folder's lock held."""
+def remove_orphans(folder: Path, older_than: float = 0.0) -> list[Path]:
+    """Delete temporary files left by killed writers: call with the folder's lock held, or
+    give `older_than` (seconds) where writers take no lock, so a file being written now is
+    left alone."""
     removed = []
+    now = time.time()
     for path in folder.glob(".*.tmp"):
         try:
+            if older_than and now - path.stat().st_mtime <= older_than:
+                continue
             path.unlink()
             removed.append(path)
         except OSError:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from reflect_bot import config
+from reflect_bot.cachefiles import remove_orphans
 from reflect_bot.embedding import DIMENSION, model_fingerprint
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -83,7 +83,7 @@ def cached_array(
     array = np.ascontiguousarray(compute(), dtype=np.float32)
     try:
         config.private_dir(path.parent)
-        remove_orphans(path.parent)
+        remove_orphans(path.parent, older_than=ORPHAN_AGE)
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
         config.write_private_file(path, buffer.getvalue())
@@ -91,17 +91,3 @@ def cached_array(
         pass  # a read-only cache only costs the work next time
     return array
 
-
-def remove_orphans(folder: Path, now: float | None = None) -> list[Path]:
-    """Delete temporary files older than ORPHAN_AGE in `folder` (config.write_private_file
-    names them `.<name>.<random>.tmp`)."""
-    now = time.time() if now is None else now
-    removed = []
-    for tmp in folder.glob(".*.tmp"):
-        try:
-            if now - tmp.stat().st_mtime > ORPHAN_AGE:
-                tmp.unlink()
-                removed.append(tmp)
-        except OSError:
-            continue  # gone already, or not ours to remove
-    return removed

@@ -143,9 +143,9 @@ _SET_ASIDE = re.compile(r"\b(?:rather\s+than|instead\s+of|against|without|held\s
                         r"holding\s+off|no\s+need\s+for|avoid\w*)(?:\s+(?:a|an|the|on|him|her|them))*\s*$")
 
 
-def set_aside_events(said: str, events: Sequence[Event]) -> frozenset[str]:
-    """Events the conversation names only to say they did not or will not happen."""
-    analysed = safety.analyse(said)
+def set_aside_events(analysed: safety.Analysed, events: Sequence[Event]) -> frozenset[str]:
+    """Events the conversation (analysed once, by `safety.analyse`) names only to say they
+    did not or will not happen."""
     out = set()
     for event in events:
         found = [m for c in event.in_message for m in cue_regex(c).finditer(analysed.text)]
@@ -261,6 +261,7 @@ class Understander:
         # a death is never good news
         if hard_moment or set(feelings) - POSITIVE_FEELINGS - EITHER_WAY:
             ruled_out.add("good-news")
+        conversation = safety.analyse(" \n".join([*context, message]))
         return Understanding(
             text=message,
             sentences=tuple(sentences),
@@ -271,9 +272,8 @@ class Understander:
             reaction=reaction,
             hard_moment=hard_moment,
             check=safety.check(message, semantic),
-            said=safety.analyse(" \n".join([*context, message])).text,
-            set_aside=set_aside_events(" \n".join([*context, message]),
-                                       self.prompts.replies.events),
+            said=conversation.text,
+            set_aside=set_aside_events(conversation, self.prompts.replies.events),
         )
 
     def _kind(
