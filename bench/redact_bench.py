@@ -68,7 +68,8 @@ def print_speed() -> None:
     positive, unchanged = load_cases()
     sample = "\n".join([c.text for c in positive] + unchanged)
     redact("warm up: Mr Jones, 07700 900123")  # loads the bundled lists once
-    print(f"\n{'input':<30} {'chars':>7} {'runs':>5} {'ms/run':>8} {'KB/s':>7}")
+    print(f"\n{'input':<30} {'chars':>7} {'lines':>6} {'runs':>5} {'ms/run':>8} {'KB/s':>7} "
+          f"{'lines/s':>8}")
     one = next(c.text for c in positive if c.text.startswith("Met Mr Jones"))
     for label, text in (
         ("one reflection", one),
@@ -81,7 +82,11 @@ def print_speed() -> None:
             redact(text)
         per = (time.perf_counter() - start) / runs
         speed = len(text) / 1024 / per
-        print(f"{label:<30} {len(text):>7} {runs:>5} {per * 1000:>8.2f} {speed:>7.0f}")
+        lines = text.count("\n") + 1
+        print(
+            f"{label:<30} {len(text):>7} {lines:>6} {runs:>5} {per * 1000:>8.2f} {speed:>7.0f} "
+            f"{lines / per:>8.0f}"
+        )
 
 
 def print_rounds() -> None:
