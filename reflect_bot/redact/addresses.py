@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 
-from reflect_bot.redact.candidate import _alnum, _Cand
+from reflect_bot.redact.candidate import _alnum, _Cand, _horizontal_prefix
+from reflect_bot.redact.fields import find_fields
 from reflect_bot.redact.numbers import _OUTWARD
-from reflect_bot.redact.streets import find_streets, street_after
+from reflect_bot.redact.streets import find_streets, living_before, street_after
 from reflect_bot.redact.words import (
+    _STOPWORDS,
     _STREET_SUFFIXES,
+    LOWER_STREET_WORDS,
+    UNIT_WORDS,
 )
 
 # ---- street addresses ---------------------------------------------------------------
@@ -19,7 +23,8 @@ _STREET_NAME_RE = re.compile(r"St\.?|[A-Z][\w'’\-]*[a-z][\w'’\-]*\.?")
 # A house number, then up to five words; _street_end() finds where the street ends.
 _ADDRESS_RE = re.compile(
     r"(?<![\w/.\-])"
-    r"(?:(?:Flat|Apartment|Apt|Unit|Room|Maisonette)\.?[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+)?"
+    r"(?:(?i:Flat|Apartment|Apt|Unit|Room|Maisonette|Plot|Pitch)\.?[ \t]+"
+    r"(?:[0-9]{1,4}[A-Za-z]?,?[ \t]+)?)?"
     r"([0-9]{1,4})[A-Za-z]?(?:[ \t]*[\-–/][ \t]*[0-9]{1,4}[A-Za-z]?)?,?[ \t]+"
     r"((?:[A-Za-z][\w'’\-]*\.?[ \t]+){0,4}[A-Za-z][\w'’\-]*)"
 )
@@ -29,6 +34,11 @@ _ADDRESS_CTX_RE = re.compile(
     r"((?:[A-Za-z][\w'’\-]*\.?[ \t]+){0,3}[A-Za-z][\w'’\-]*)"
 )
 _SPACE_WORD_RE = re.compile(r"[^ \t]+")
+# What comes before a house number typed in lower case: "at 6 market street", "address:
+# 58 dumbarton road", "moved into 41b hollybush lane", or the start of the line.
+_NUMBER_BEFORE_RE = re.compile(
+    r"(?:\b(?:at|on|to|into|in|from|is|of|address)|[:,(/]|^)[ \t]*$", re.IGNORECASE
+)
 
 
 def _street_end(text: str, start: int, end: int) -> int | None:
@@ -43,6 +53,26 @@ def _street_end(text: str, start: int, end: int) -> int | None:
         if words[k][2] in _SUFFIXES:
             best = words[k][1]
     return best
+
+
+def _lower_street_end(text: str, start: int, end: int) -> int | None:
+    """Where "hollybush lane" ends within text[start:end], typed in lower case: one to
+    three name words, then a street word that is rarely anything else after a house
+    number. Grammar words and units ("5 minutes walk", "3 the road") end the search."""
+    words = [(m.start() + start, m.group())
+             for m in _SPACE_WORD_RE.finditer(text[start:end])]
+    for k, (pos, word) in enumerate(words[:4]):
+        bare = word.rstrip(".,;:")
+        if k and bare in LOWER_STREET_WORDS:
+            return pos + len(bare)
+        low = bare.lower()
+        if low in UNIT_WORDS or not low[:1].isalpha():
+            return None
+        if low in _STOPWORDS and low not in ("st", "saint"):  # "17 st. aidan's walk"
+            return None
+    return None
+
+
 _AFTER_ADDRESS_OUTWARD_RE = re.compile(
     rf",?[ \t]+(?:[A-Z][a-z]+,?[ \t]+){{0,2}}({_OUTWARD})(?![A-Za-z0-9]|[ \t]*[0-9][A-Za-z]{{2}})"
 )
@@ -50,10 +80,20 @@ _AFTER_ADDRESS_OUTWARD_RE = re.compile(
 
 def _find_address(text: str) -> list[_Cand]:
     out = []
-    for m in _ADDRESS_RE.finditer(text):
+    pos = 0
+    # Searched one match at a time: a number that starts no address ("born 1984, lives at
+    # Flat 5, 30 Victoria Road") must not swallow the words where the next one starts.
+    while m := _ADDRESS_RE.search(text, pos):
+        pos = m.start(1) + 1
         end = _street_end(text, m.start(2), m.end(2))
+        if end is None and (
+            _NUMBER_BEFORE_RE.search(_horizontal_prefix(text, m.start(), 30))
+            or living_before(text, m.start())
+        ):
+            end = _lower_street_end(text, m.start(2), m.end(2))
         if end is None:
             continue
+        pos = end
         if len(m.group(1)) == 4 and text[m.start(2) : end].split()[-1].islower():
             continue  # "in 2022 Home Office court": a year, not a house number
         found = text[m.start() : end]
@@ -66,7 +106,7 @@ def _find_address(text: str) -> list[_Cand]:
         if end is not None:
             found = text[m.start(1) : end]
             out.append(_Cand(m.start(1), end, "ADDRESS", " ".join(found.lower().split())))
-    for start, end in find_streets(text):
+    for start, end in [*find_streets(text), *find_fields(text)]:
         out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
     for c in list(out):
         if c.type == "ADDRESS" and (more := street_after(text, c.end)):

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 
+from reflect_bot.redact.context import lexicon
+from reflect_bot.redact.words import _STOPWORDS, LOWER_STREET_WORDS, UNIT_WORDS
+
 # Street words that are almost never anything but a street after a capitalised name.
 _PLAIN = (
     "Road|Rd|Street|Avenue|Ave|Close|Lane|Ln|Drive|Crescent|Cres|Grove|Gardens|Gdns|"
@@ -40,32 +43,65 @@ _NOT_STREET_RE = re.compile(
     r"Combined|Appeal|Civil|Royal|The|A|An)\b"
 )
 
+# Words before a street word that make it no street name: "his own way", "the same road".
+_NOT_NAME = UNIT_WORDS | frozenset("own same other wrong right usual".split())
 _GENERIC = frozenset("New High Old Station Church Market Main".split())
 _PREP = r"(?:on|off|at|in|along|near|to|from|round|onto|into|opposite|of|behind|by)"
 _STREET_RE = re.compile(
     rf"(?<![\w])(?:{_PREP})[ \t]+(?:(the)[ \t]+)?({_NAME_WORDS})[ \t]+({_PLAIN}|{_LOOSE})\b\.?"
 )
+# Welsh streets, in any case: "23 Heol y Parc", "5 ffordd las", "lives on heol dewi sant".
 _WELSH_RE = re.compile(
     r"(?<![\w])(?:([0-9]{1,4}[A-Za-z]?),?[ \t]+)?"
-    r"((?:Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Llys)"
-    r"(?:[ \t]+(?:y|yr|'r))?[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+)?)"
+    r"((?i:Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Llys)"
+    r"(?:[ \t]+(?i:y|yr|'r))?[ \t]+([^\W\d_][\w'’\-]+)(?:[ \t]+([^\W\d_][\w'’\-]+))?)"
 )
+_UNIT = r"(?i:Flat|Apartment|Apt|Unit|Room|Maisonette)"
 _FLAT_RE = re.compile(
-    r"(?<![\w])(?i:Flat|Apartment|Apt|Unit|Room|Maisonette)\.?[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+"
-    rf"{_NAME_WORDS}[ \t]+(?:{_HOUSE})\b"
+    rf"(?<![\w]){_UNIT}\.?[ \t]+[0-9]{{1,4}}[A-Za-z]?,?[ \t]+{_NAME_WORDS}[ \t]+(?:{_HOUSE})\b"
+)
+# The same in lower case: "flat 14b marlowe house".
+_LOWER_FLAT_RE = re.compile(
+    rf"(?<![\w]){_UNIT}\.?[ \t]+[0-9]{{1,4}}[a-z]?,?[ \t]+[a-z][\w'’\-]*(?:[ \t]+[a-z][\w'’\-]*)?"
+    r"[ \t]+(?:house|court|lodge|cottage|tower|towers|heights|mansions|buildings|point|block)\b"
+)
+# A flat, a plot on a site or a pitch on its own where someone lives: "lives in a trailer
+# on plot 6", "moved to apartment 302", "living at Flat 5".
+_BARE_UNIT_RE = re.compile(
+    r"(?<![\w])(?i:flat|apartment|apt|maisonette|plot|pitch|bedsit)\.?[ \t]+[0-9]{1,4}[A-Za-z]?"
+    r"(?![\w/.:]|[.:][0-9])"
+)
+_NEXT_WORD_RE = re.compile(r"[ \t]+([^\W\d_]+)")
+# A house name after "at" with its street after it: "Staying at The Old Forge, Church Road".
+_HOUSE_NAME_RE = re.compile(
+    rf"(?<![\w])at[ \t]+((?:The[ \t]+)?{_NAME_WORDS})"
+    rf"(?=,[ \t]*{_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE})\b)"
+)
+# Streets typed in lower case after a living cue: "staying with his cousin on maple
+# grove", "at her nan's on elm drive", "a site off station lane", "at meadowside park".
+_LOWER_STREET_RE = re.compile(
+    rf"(?<![\w])(?:{_PREP})[ \t]+((?:[a-z][\w'’\-]*[ \t]+){{1,2}})"
+    rf"((?i:{_PLAIN}|{_LOOSE}))\b(?![\w'’\-])"
+)
+# After "close", "drive", "way"... these words make it no street: "lives close to", "a
+# drive away", "on his way home".
+_NOT_STREET_AFTER_RE = re.compile(
+    r"[ \t]+(?:to|by|up|down|away|from|out|off|home|past|round|of|with|in|into|back)\b"
 )
 _HOUSE_RE = re.compile(rf"(?<![\w])({_NAME_WORDS})[ \t]+(?:{_HOUSE})\b")
 # Someone's home is being described somewhere before the street, on the same line.
 _LIVING_RE = re.compile(
     r"\b(?:lives?|living|lived|staying|stays|stayed|stopping|stops|moved|moving|move|"
     r"resides|residing|housed|rehoused|address|kip|kipping|sofa|sofa-surfing|hostel|flat|"
-    r"home|site|pulled|parked|tenancy|bedsit|sleeping|sleeps|squatting)\b",
+    r"home|site|pulled|parked|tenancy|bedsit|sleeping|sleeps|squatting)\b"
+    # at someone's home: "she's at her nan's", "stopping at his mate's"
+    r"|\bat[ \t]+(?:his|her|their|my|a)[ \t]+[a-z\-]+['’]s\b",
     re.IGNORECASE,
 )
 _AFTER_RE = re.compile(rf",[ \t]*({_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE}))\b")
 
 
-def _living_before(text: str, pos: int, width: int = 80) -> bool:
+def living_before(text: str, pos: int, width: int = 80) -> bool:
     start = max(0, pos - width)
     chunk = text[start:pos]
     for br in ("\n", "\r"):
@@ -86,23 +122,58 @@ def find_streets(text: str) -> list[tuple[int, int]]:
         # unless the sentence says someone lives there.
         plain = re.fullmatch(_PLAIN, word) is not None and name not in _GENERIC
 
-        if (m.group(1) or not plain) and not _living_before(text, m.start()):
+        if (m.group(1) or not plain) and not living_before(text, m.start()):
             continue
         out.append((m.start(2), m.end()))
     for m in _WELSH_RE.finditer(text):
-        if m.group(1) or _living_before(text, m.start()):
+        end = m.end()
+        if m.group(4) and m.group(4).lower() in _STOPWORDS:
+            end = m.end(3)  # "lives on heol dewi up the valley": the street is two words
+        if m.group(3).lower() in _STOPWORDS:
+            continue
+        if m.group(1) or living_before(text, m.start()):
+            out.append((m.start(), end))
+    for rx in (_FLAT_RE, _LOWER_FLAT_RE):
+        out.extend((m.start(), m.end()) for m in rx.finditer(text))
+    for m in _BARE_UNIT_RE.finditer(text):
+        after = _NEXT_WORD_RE.match(text, m.end())
+        if after and after.group(1).lower() in UNIT_WORDS:
+            continue  # "a bigger flat 2 years ago"
+        if living_before(text, m.start()):
             out.append((m.start(), m.end()))
-    for m in _FLAT_RE.finditer(text):
-        out.append((m.start(), m.end()))
+    for m in _HOUSE_NAME_RE.finditer(text):
+        if living_before(text, m.start()) and not _NOT_STREET_RE.match(m.group(1)[4:]):
+            out.append((m.start(1), m.end(1)))
+    for m in _LOWER_STREET_RE.finditer(text):
+        if (span := _lower_street(text, m)) is not None:
+            out.append(span)
     for m in _HOUSE_RE.finditer(text):
         if _NOT_STREET_RE.match(m.group(1)):
             continue
         before = text[max(0, m.start() - 30) : m.start()]
-        if re.search(rf"\b{_PREP}[ \t]+$|[:,][ \t]*$", before) and _living_before(
+        if re.search(rf"\b{_PREP}[ \t]+$|[:,][ \t]*$", before) and living_before(
             text, m.start()
         ):
             out.append((m.start(), m.end()))
     return out
+
+
+def _lower_street(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """A street typed in lower case, if the words before the street word are a name and
+    the sentence says someone lives there. A word that is often something else ("court",
+    "park", "green") needs a name that is no English word ("meadowside park")."""
+    words = m.group(1).split()
+    street = m.group(2)
+    lex = lexicon()
+    if not street.islower() or any(w in _STOPWORDS or w in _NOT_NAME for w in words):
+        return None
+    if street in ("close", "drive", "way", "walk") and _NOT_STREET_AFTER_RE.match(text, m.end()):
+        return None
+    if street not in LOWER_STREET_WORDS and all(lex.ordinary(w) for w in words):
+        return None
+    if not living_before(text, m.start()):
+        return None
+    return m.start(1), m.end()
 
 
 def street_after(text: str, end: int) -> tuple[int, int] | None:

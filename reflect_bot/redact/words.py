@@ -159,6 +159,19 @@ _STREET_SUFFIXES = (
     "Heights Meadow Meadows Grange Mead Garth Dene Hollow Nook Quay Circus Causeway "
     "Embankment Promenade Precinct Estate Fields"
 ).split()
+# Street words that, typed in lower case after a house number or a living cue, are
+# almost always a street: "6 market street", "on maple grove". Court, Park, Hill and
+# the like are too often something else in lower case.
+LOWER_STREET_WORDS = frozenset(
+    "road rd street avenue ave lane drive close crescent cres grove gardens gdns terrace "
+    "tce mews walk way court place row square parade wynd croft".split()
+)
+# Units after a number: "a 10 minute walk", "5 miles down the road" are no address.
+UNIT_WORDS = frozenset(
+    "minute minutes min mins hour hours hr hrs second seconds sec secs day days week weeks "
+    "month months year years mile miles yard yards metre metres meter meters km foot feet "
+    "step steps mph lane lanes bus buses times percent per".split()
+)
 # After a first name these words mean a place ("Albert Road"), not a surname.
 _NOT_SURNAME_SUFFIXES = frozenset(
     "road rd street avenue ave close drive crescent cres terrace tce gardens gdns mews square "

@@ -1,0 +1,84 @@
+"""An address written out after "address:" or "her address is", part by part.
+
+"address: flat 9, kingsway court, 112 station road", "new address: 2/1, 58 dumbarton
+road", "Address: Maes y Coed, Lôn Isaf, LL55 4RE". After such a cue every comma-separated
+part that looks like part of an address is one, whatever its case or language, until the
+sentence ends or a part does not look like one ("address: no fixed abode", "his address
+is still unknown" stay as they are). A town on its own ("Ludlow") ends it too: a town
+is no identifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reflect_bot.redact.context import lexicon
+from reflect_bot.redact.words import _STOPWORDS, _STREET_SUFFIXES
+
+# "address:", "new address -", "her address is"; not "to address is", "email address:".
+_FIELD_RE = re.compile(
+    r"(?<![\w@.])(?:(?:(?:new|home|current|forwarding|last|previous|his|her|their|my|the)"
+    r"[ \t]+)?address(?:[ \t]+is[ \t]+|[ \t]*[:\-–][ \t]*))",
+    re.IGNORECASE,
+)
+_NOT_FIELD_BEFORE_RE = re.compile(
+    r"(?:\b(?:to|email|e-mail|web|ip|an|a|postal|return)|@)[ \t]*$", re.IGNORECASE
+)
+# Where the address ends: the line, a sentence ("st." is no sentence end), a clause.
+_FIELD_END_RE = re.compile(
+    r"[\n\r;()\[\]]|(?<![Ss]t)(?<![Rr]d)(?<![Aa]ve)\.(?:[ \t]|$)|[ \t][\-–—][ \t]"
+    r"|[ \t](?:and|but|so|which|where|though|until|since|for|because|tel|mob|phone|email)\b",
+    re.IGNORECASE,
+)
+_PART_RE = re.compile(r"[^,]+")
+_ADDRESS_WORDS = frozenset(w.lower() for w in _STREET_SUFFIXES) | frozenset(
+    "flat apartment apt unit room maisonette plot pitch house court lodge cottage cottages "
+    "tower towers mansions buildings hall farm farmhouse barn villa manor bungalow block "
+    "estate site caravan park heol ffordd stryd lôn lon rhodfa cilgant teras clos llys "
+    "maes bryn tŷ ty".split()
+)
+_NOT_ADDRESS = frozenset("no none unknown nfa tbc n/a not still same the a an".split())
+_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+_LONGEST = 120  # characters after the cue that can be one address
+
+
+def _address_like(part: str) -> bool:
+    """Does one comma-separated part read as part of an address?"""
+    words = _WORD_RE.findall(part)
+    if any(ch.isdigit() for ch in part):
+        return len(part.split()) <= 6
+    if not words or len(words) > 5:
+        return False
+    lows = [w.lower() for w in words]
+    if lows[0] in _NOT_ADDRESS and words[0].islower() or lows[0] in ("no", "nfa", "none"):
+        return False
+    if any(w in _ADDRESS_WORDS for w in lows):
+        return True
+    lex = lexicon()
+    if len(words) == 1:
+        return words[0][0].isupper() and not words[0].isupper() and lex.unusual(lows[0])
+    if any(lex.unusual(w) for w in lows if w not in _STOPWORDS):
+        return True  # "Maes y Coed", "bryn awel"
+    # "The Old Forge": a name in capitals that is no town.
+    return all(w[0].isupper() or w.lower() in ("y", "yr", "of", "on", "the") for w in words)
+
+
+def find_fields(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of an address written after an address cue."""
+    out: list[tuple[int, int]] = []
+    for m in _FIELD_RE.finditer(text):
+        if _NOT_FIELD_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        limit = min(len(text), m.end() + _LONGEST)
+        stop = _FIELD_END_RE.search(text, m.end(), limit)
+        end = stop.start() if stop else limit
+        for part in _PART_RE.finditer(text, m.end(), end):
+            raw = part.group()
+            start = part.start() + len(raw) - len(raw.lstrip())
+            stop_at = part.end() - (len(raw) - len(raw.rstrip()))
+            if start >= stop_at:
+                continue
+            if not _address_like(text[start:stop_at]):
+                break
+            out.append((start, stop_at))
+    return out
