@@ -17,6 +17,7 @@ _MONTHS = {
     "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 _ORD = r"(?:st|nd|rd|th)?"
+_ORDINAL_RE = re.compile(r"[0-9](?:st|nd|rd|th)\b|\bof\b", re.IGNORECASE)
 _NUM_DATE_RE = re.compile(
     r"(?<![0-9A-Za-z/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})"
     r"(?![0-9A-Za-z]|[/\-][0-9]|\.[0-9])"
@@ -43,16 +44,27 @@ _DAY_WORDS = {
 for _n, _w in enumerate("first second third fourth fifth sixth seventh eighth ninth".split(), 1):
     _DAY_WORDS[f"twenty-{_w}"] = _DAY_WORDS[f"twenty {_w}"] = 20 + _n
 _DAY_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+# A year in words, as it is said: "ninety", "nineteen eighty-five", "oh one", "two
+# thousand and one", "twenty twelve".
+_UNITS_W = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS_W = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS_W = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TWO_W = rf"(?:(?:{_TENS_W})(?:[ \t\-](?:{_UNITS_W}))?|{_TEENS_W}|oh[ \t\-](?:{_UNITS_W}))"
+_YEAR_W = (
+    rf"(?:two[ \t]+thousand(?:[ \t]+and)?(?:[ \t]+{_TWO_W}|[ \t]+(?:{_UNITS_W}))?"
+    rf"|(?:(?:nineteen|twenty)[ \t\-])?{_TWO_W})"
+)
+_YEAR = rf"(?:[0-9]{{4}}|'?[0-9]{{2}}|{_YEAR_W})"
 _WORD_DATE_RE = re.compile(
     r"(?<![\w])(?:the[ \t]+)?((?:(?:twenty|thirty)[ \t\-]?)?[a-z]+)(?:[ \t]+of)?[ \t]+"
-    r"([A-Za-z]{3,9})\b\.?(?:,?[ \t]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
+    rf"([A-Za-z]{{3,9}})\b\.?(?:,?[ \t]+({_YEAR})(?![\w\-]))?(?![0-9])",
     re.IGNORECASE,
 )
 # Month and year only: "born in March 1985", only after a birth cue.
 _MONTH_YEAR_RE = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?,?[ \t]+([0-9]{4})(?![0-9])")
 _DMY_RE = re.compile(
     rf"(?<![\w])(?:the[ \t]+)?([0-9]{{1,2}}){_ORD}(?:[ \t]+of)?[ \t]*[ \t\-]([A-Za-z]{{3,9}})\b\.?"
-    r"(?:,?[ \t\-]+([0-9]{4}|'?[0-9]{2}))?(?![0-9])",
+    rf"(?:,?[ \t\-]+({_YEAR})(?![\w\-]))?(?![0-9])",
     re.IGNORECASE,
 )
 _MDY_RE = re.compile(
@@ -77,9 +89,32 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
     return True
 
 
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "oh one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+} | {w: 10 * n for n, w in enumerate(_TENS_W.split("|"), start=2)}
+
+
+def _words_value(words: list[str]) -> int:
+    return sum(_NUMBER_WORDS.get(w, 0) for w in words)
+
+
 def _year4(y: str, this_year: int) -> int:
+    """A year as a number: "1985", "'85", "85", "nineteen eighty-five", "ninety"."""
     if y.startswith("'"):
         y = y[1:]
+    if not y.isdigit():
+        words = [w for w in re.split(r"[ \t\-]+", y.lower()) if w and w != "and"]
+        if words[:2] == ["two", "thousand"]:
+            return 2000 + _words_value(words[2:])
+        if len(words) > 1 and words[0] in ("nineteen", "twenty") and words[1] not in (
+            _UNITS_W.split("|")
+        ):
+            return 100 * _NUMBER_WORDS[words[0]] + _words_value(words[1:])
+        y = f"{_words_value(words):02d}"
     n = int(y)
     if len(y) == 2:
         n += 2000 if n <= this_year % 100 else 1900
@@ -156,7 +191,10 @@ def _find_dob(text: str) -> list[_Cand]:
             if y is None:
                 # No year: only with birth context, and only a capitalised month
                 # ("3 may" is more likely "all 3 may come").
-                if not ctx or not month_word[0].isupper() or not 1 <= day <= 31:
+                # An ordinal or "of" makes a lower-case month a date too ("born on 4th
+                # march", "born the 4 of march").
+                dated = month_word[0].isupper() or _ORDINAL_RE.search(m.group())
+                if not ctx or not dated or not 1 <= day <= 31:
                     continue
                 out.append(_Cand(m.start(), m.end(), "DOB", f"--{month:02d}-{day:02d}"))
                 continue
