@@ -28,10 +28,18 @@ from reflect_bot.redact.words import (
     _RELATIONS,
     _STOPWORDS,
     _TITLES,
+    ARTICLE_AFTER,
     CONTEXT_BEFORE,
+    IRISH_WORD_RE,
+    LOWER_PARTICLES,
+    NAME_ABBREVIATIONS,
+    NAME_PREFIXES,
     NAMING_CUES,
+    NICKNAME_CUES,
+    NOT_NAME_AFTER_CUE,
     PARTICLES,
     PERSON_ACTS,
+    SPEECH_CUES,
     _Vocab,
     _vocab,
     english_words,
@@ -158,14 +166,39 @@ def _acts_after(toks: list[_Tok], j: int) -> bool:
     return nxt.low in PERSON_ACTS and _joined(toks[j], nxt)
 
 
+def _article(toks: list[_Tok], j: int) -> bool:
+    """Is toks[j] the article inside an Irish surname ("Mac an tSaoir", "Nic an Bhaird")?"""
+    return (
+        toks[j].low == "an"
+        and 0 < j < len(toks) - 1
+        and toks[j - 1].low in ARTICLE_AFTER
+        and _joined(toks[j - 1], toks[j])
+        and _joined(toks[j], toks[j + 1])
+        and IRISH_WORD_RE.fullmatch(toks[j + 1].core) is not None
+    )
+
+
 def _particle(toks: list[_Tok], j: int, word_ok: Callable[[_Tok], bool]) -> bool:
     """Is toks[j] a name particle with a name word right after it ("ap Gruffydd")?"""
     n = len(toks)
-    return (
+    return _article(toks, j) or (
         toks[j].low in PARTICLES
         and j + 1 < n
         and _joined(toks[j], toks[j + 1])
         and word_ok(toks[j + 1])
+    )
+
+
+def _abbreviation_name(toks: list[_Tok], j: int) -> bool:
+    """ "Huang Jun", "Jan" in "Pawel Jan Nowak": a month or day abbreviation inside a
+    name, capitalised, with a word (not a number or a full stop) after it."""
+    t = toks[j]
+    return (
+        t.low in NAME_ABBREVIATIONS
+        and t.name_shaped()
+        and j + 1 < len(toks)
+        and not toks[j + 1].gap.lstrip(" \t")[:1].isdigit()
+        and not toks[j + 1].gap.startswith(".")
     )
 
 
@@ -177,17 +210,95 @@ def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: in
         if not _joined(toks[j - 1], toks[j]):
             break
         if _particle(toks, j, word_ok) and j + 1 - i <= limit:
-            j += 1
+            last = j + 1
+            j += 2
             continue
         if toks[j].is_initial and toks[j].low not in ("i", "a"):
             last = j  # "Jonny K", "kyle S."
             j += 1
             continue
-        if not word_ok(toks[j]):
+        if not (word_ok(toks[j]) or _abbreviation_name(toks, j)):
             break
         last = j
         j += 1
     return last
+
+
+def _run_back(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: int = 3) -> int:
+    """The first token of a name that ends with toks[i]: earlier name words and particles
+    ("ally mcgregor said", "martin joyce and ...", "tariq al-hashimi's wife")."""
+    first = i
+    while first > 0 and i - first < limit and _joined(toks[first - 1], toks[first]):
+        prev = toks[first - 1]
+        if prev.possessive:
+            break
+        if word_ok(prev) or (first > 1 and _particle(toks, first - 1, word_ok)):
+            first -= 1
+            continue
+        break
+    return first
+
+
+def _boundary_after(toks: list[_Tok], j: int) -> bool:
+    """Does a name that ends at toks[j] end a phrase: the line, punctuation, or a word
+    that follows a person ("spoke to frank today", "saw ray, he ...", "frank said")?"""
+    if j + 1 >= len(toks):
+        return True
+    nxt = toks[j + 1]
+    if _BOUNDARY_RE.search(nxt.gap):
+        return True
+    return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS
+
+
+def _person_known(toks: list[_Tok], i: int) -> bool:
+    """Is "known as" before toks[i] said of a person: "his brother, known as", "he is
+    known as", "Kyle, also known as"? Not "what is known as", "a state known as"."""
+    k = i - 3  # the word before "known"
+    while k >= 0 and toks[k].low in ("is", "was", "also", "better", "locally", "now"):
+        k -= 1
+    if k < 0:
+        return False
+    before = toks[k]
+    return (
+        before.low in _RELATIONS
+        or before.low in _PRONOUNS
+        or before.name_shaped()
+        or (before.core == "NAME" and before.gap.endswith("["))  # "[NAME-1], known as"
+    )
+
+
+def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
+    """The last token of an unquoted nickname after a naming cue, closed by a comma or
+    the end of the line: "goes by little t, real name ...", "known as bones, was ...".
+    "known as" needs a person before it ("his brother, known as"), so "what is known as
+    hypervigilance" stays."""
+    t = toks[i]
+    if t.low in _STOPWORDS and t.low not in ("little", "old") or t.low in _TRAVEL:
+        return None  # "call him on 07700 ...", "goes by the name", but "little t"
+    if cue == "known as" and not (
+        i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
+    ):
+        return None
+    for j in (i, i + 1):
+        if j >= len(toks) or (j > i and not _joined(toks[j - 1], toks[j])):
+            return None
+        if j + 1 >= len(toks) or _NICKNAME_END_RE.match(toks[j + 1].gap):
+            return j
+    return None
+
+
+_BOUNDARY_RE = re.compile(r"[,.;:!?)\]\n\r]")
+_NICKNAME_END_RE = re.compile(r"[ \t]*[,;)\n\r]|[ \t]*[.!?](?:[ \t]|$)")
+# Words that often follow a person's name in a note, and never a modal verb.
+_AFTER_PERSON = frozenset(
+    "today yesterday tonight this last and at on about re again earlier who from in by for "
+    "when while after before later over with".split()
+)
+_PRONOUNS = frozenset("he she they him her them".split())
+# "he goes by bus": how someone travels, not what they are called.
+_TRAVEL = frozenset("bus buses train trains car taxi tram coach bike foot".split())
+# A surname by its shape alone: "mcginleys", "McGregor", "o'shea".
+_SURNAME_SHAPE_RE = re.compile(r"(?:mc|mac)[^\W\d_]{3,}|o['’][^\W\d_]{3,}", re.IGNORECASE)
 
 
 def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]:
@@ -212,6 +323,19 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     def any_name(t: _Tok) -> bool:
         return lower_name(t) or capital_name(t)
 
+    def listed(t: _Tok) -> bool:
+        """A listed first name or surname that is no grammar word: "martin", "gill"."""
+        return (
+            (t.low in vocab.first or t.low in vocab.surnames)
+            and t.start not in web
+            and not lex.kept(t.low)
+            and t.low not in _RELATIONS
+            and t.low not in NOT_NAME_AFTER_CUE
+        )
+
+    def name_word(t: _Tok) -> bool:
+        return any_name(t) or listed(t)
+
     def first_name(low: str) -> bool:
         parts = [p for p in low.split("-") if p]
         return low in vocab.first or (len(parts) > 1 and all(p in vocab.first for p in parts))
@@ -222,40 +346,27 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         closed = toks[i + 1].gap.strip(" \t")[:1] if i + 1 < n else ""
         return opened in ("'", "‘", '"', "“") and closed in ("'", "’", '"', "”")
 
+    def saint(i: int) -> bool:
+        """ "st david's day", "St. Aidan's": a saint's name is part of a place or a day."""
+        return i > 0 and toks[i - 1].low in ("st", "saint") and not toks[i].gap.strip(" \t.")
+
+    def emit(first: int, last: int, rule: str) -> None:
+        out.append((_run_back(toks, first, name_word), last, rule))
+
     for i, t in enumerate(toks):
+        if i and toks[i - 1].low in _NICKNAME_LAST:
+            cue = _cue_before(toks, i)
+            if cue in NICKNAME_CUES and not quoted(i):
+                last = _nickname_end(toks, i, cue)
+                if last is not None:
+                    out.append((i, last, "nickname"))
+                    continue
         if t.low in _STOPWORDS:
             continue  # no rule below takes a grammar word, so skip most words at once
-        # After a cue: "his son kyle", "met with oluwaseun adeyemi", "calls him Chuks".
-        if (lower_name(t) or capital_name(t)) and _cue_before(toks, i):
-            out.append((i, _run_on(toks, i, any_name), "cue"))
+        if saint(i):
             continue
-        # A quoted nickname, even an everyday word: "goes by 'tiny'".
-        if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
-            out.append((i, i, "nickname"))
-            continue
-        # A listed first name that is no English word, anywhere: "sophie-louise", "kyle"
-        # (not in a web address or an abbreviation: "wiley.com", "et al.", "ed.").
-        if lower_name(t) and len(t.low) >= 3 and first_name(t.low):
-            out.append((i, _run_on(toks, i, lower_name), "first name"))
-            continue
-        # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
-        if (lower_name(t) or (capital_name(t) and lex.unusual(t.low))) and _acts_after(toks, i):
-            first = i
-            while first > 0 and _joined(toks[first - 1], toks[first]):
-                prev = toks[first - 1]
-                if prev.possessive or not (any_name(prev) or _particle(toks, first - 1, any_name)):
-                    break
-                first -= 1
-            out.append((first, i, "acts"))
-            continue
-        # Two unusual lower-case words, one of them listed: "liam o'connor", "wei zhang".
-        if lower_name(t) and i + 1 < n and _joined(t, toks[i + 1]):
-            nxt = toks[i + 1]
-            if lower_name(nxt) and (lex.listed(t.low) or lex.listed(nxt.low)):
-                out.append((i, _run_on(toks, i, lower_name), "lower pair"))
-                continue
-        # A quoted nickname inside a name: "Mthunzi 'Zee' Dlamini".
-        if 0 < i < n - 1 and t.name_shaped():
+        # A quoted nickname inside a name: "Mthunzi 'Zee' Dlamini", "parminder 'pinky' gill".
+        if 0 < i < n - 1 and (t.name_shaped() or t.core.islower()):
             before, after = toks[i - 1], toks[i + 1]
             opened = t.gap.strip(" \t")
             closed = after.gap.strip(" \t")
@@ -264,10 +375,75 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
                 and opened in _QUOTES_OPEN
                 and len(closed) == 1
                 and closed in _QUOTES_CLOSE
-                and capital_name(before)
-                and capital_name(after)
+                and any_name(before)
+                and (any_name(after) or listed(after))
+                and (t.name_shaped() or before.core.islower())
                 and len(t.gap) <= 3
                 and len(after.gap) <= 3
             ):
-                out.append((i - 1, i + 1, "nickname"))
+                out.append((_run_back(toks, i - 1, name_word), i + 1, "nickname"))
+                continue
+        # After a cue: "his son kyle", "met with oluwaseun adeyemi", "calls him Chuks".
+        if (lower_name(t) or capital_name(t)) and (cue := _cue_before(toks, i)):
+            if cue == "known as" and not quoted(i) and not _person_known(toks, i):
+                continue  # "this is known as hypervigilance"
+            out.append((i, _run_on(toks, i, any_name), "cue"))
+            continue
+        # "partner ah keung", "goes by Abu Yusuf": a prefix, then the name.
+        if t.low in NAME_PREFIXES and i + 1 < n and _joined(t, toks[i + 1]):
+            if any_name(toks[i + 1]) and _cue_before(toks, i):
+                out.append((i, _run_on(toks, i + 1, any_name), "cue"))
+                continue
+        # A quoted nickname, even an everyday word: "goes by 'tiny'".
+        if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
+            out.append((i, i, "nickname"))
+            continue
+        # A listed first name that is also a word, after a cue that is not speech and
+        # before the end of a phrase: "spoke to frank today", "his mate ray, who".
+        if t.core.islower() and listed(t) and t.low in vocab.first and _boundary_after(toks, i):
+            cue = _cue_before(toks, i)
+            if cue and cue not in SPEECH_CUES:
+                out.append((i, i, "cue"))
+                continue
+        # Whose relation: "kavitha rajaratnam's son", "Kasia's ex", "wei ling's partner".
+        if t.possessive and i + 1 < n and toks[i + 1].low in _RELATIONS:
+            if name_word(t) or (i > 0 and lower_name(toks[i - 1]) and _joined(toks[i - 1], t)):
+                emit(i, i, "owner")
+                continue
+        # A listed first name that is no English word, anywhere: "sophie-louise", "kyle"
+        # (not in a web address or an abbreviation: "wiley.com", "et al.", "ed.").
+        if (
+            lower_name(t)
+            and len(t.low) >= 3
+            and first_name(t.low)
+            and vocab.kind.get(t.low) != "never"  # "in june", "moved to kent"
+        ):
+            emit(i, _run_on(toks, i, lower_name), "first name")
+            continue
+        # A surname by its shape: "the mcginleys", "ally mcgregor", "o'shea".
+        if (
+            (lower_name(t) or capital_name(t))
+            and not t.possessive  # "works at mcdonald's"
+            and _SURNAME_SHAPE_RE.fullmatch(t.core)
+        ):
+            emit(i, _run_on(toks, i, any_name), "shape")
+            continue
+        # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
+        if (lower_name(t) or (capital_name(t) and lex.unusual(t.low))) and _acts_after(toks, i):
+            emit(i, i, "acts")
+            continue
+        # Two unusual lower-case words, one of them listed: "liam o'connor", "wei zhang";
+        # or joined by a particle: "eoghan ua buachalla".
+        if lower_name(t) and i + 1 < n and _joined(t, toks[i + 1]):
+            nxt = toks[i + 1]
+            if lower_name(nxt) and (lex.listed(t.low) or lex.listed(nxt.low)):
+                emit(i, _run_on(toks, i, lower_name), "lower pair")
+                continue
+            if nxt.low in LOWER_PARTICLES and _particle(toks, i + 1, lower_name):
+                emit(i, _run_on(toks, i, lower_name), "lower particle")
+                continue
     return out
+
+
+# The last word of every nickname cue, to look a cue up only where one may end.
+_NICKNAME_LAST = frozenset(c.split()[-1] for c in NICKNAME_CUES)

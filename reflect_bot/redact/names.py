@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from reflect_bot.redact.candidate import _Cand
-from reflect_bot.redact.context import acronym, context_names, lexicon
+from reflect_bot.redact.context import _article, acronym, context_names, lexicon
 from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok
 from reflect_bot.redact.words import (
     _ACADEMIC_TITLES,
@@ -38,8 +38,9 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         return t.low in _STOPWORDS or t.low in vocab.terms or t.low in _TITLES
 
     def particle(j: int) -> bool:
-        """A name particle with a capitalised name word after it: "ap Gruffydd", "Ó Súil"."""
-        return (
+        """A name particle with a capitalised name word after it: "ap Gruffydd", "Ó Súil",
+        or the article in "Mac an tSaoir"."""
+        return _article(toks, j) or (
             toks[j].low in PARTICLES
             and j + 1 < n
             and _joined(toks[j], toks[j + 1])
@@ -85,7 +86,10 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         while j < n and j - i <= limit and _joined(toks[j - 1], toks[j]):
             t = toks[j]
             if particle(j):
-                j += 1
+                last = j + 1
+                if toks[j + 1].possessive:
+                    break
+                j += 2
                 continue
             if t.is_initial and initials:
                 j += 1
@@ -123,7 +127,10 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     if j > i + 1 and not _joined(toks[j - 1], w):
                         break
                     if j > i + 1 and particle(j):
-                        j += 1
+                        last = j + 1
+                        if toks[j + 1].possessive:
+                            break
+                        j += 2
                         continue
                     if w.is_initial:
                         j += 1

@@ -200,6 +200,24 @@ PARTICLES = frozenset(
 )
 # Particles that start an Irish surname on their own: "Ní Bhriain said", "Ó Súilleabháin".
 LEADING_PARTICLES = frozenset("ó ní nic ua uí mac".split())
+# Particles that join two lower-case words into a name with no other cue: "eoghan ua
+# buachalla", "dafydd ab owain", "khalid bin saeed". (Not "de", "la", "van"...: in lower
+# case they are as often French or Dutch words.)
+LOWER_PARTICLES = frozenset("ó o' ní nic mac mc ua uí ui ap ab ferch verch bin ibn bint".split())
+# Irish surnames with the article: "Mac an tSaoir", "Nic an Bhaird", "Ó an Bhaird".
+ARTICLE_AFTER = frozenset("mac mc nic ó o ní ni ua uí ui".split())
+# The word after the article, capitalised or with its initial mutation: "tSaoir", "bhFear".
+IRISH_WORD_RE = re.compile(r"(?:t|n|h|m|b|d|g|bh|dt|gc|mb|ng|bp)?[A-ZÁÉÍÓÚ][^\W\d_]+")
+# Words that go before a given name as part of how someone is called: Cantonese "Ah
+# Keung", Arabic "Abu Yusuf", "Umm Ahmed".
+NAME_PREFIXES = frozenset("ah abu umm".split())
+# Month and day abbreviations that are also given names or surnames ("Huang Jun", "Jan
+# Nowak", "Sun Li"): inside a run of name words, with no number after them, they are names.
+NAME_ABBREVIATIONS = frozenset("jan jun sun".split())
+
+# Cues after which only a word that cannot be an ordinary word is a name: "said frank
+# things", "told me straight".
+SPEECH_CUES = frozenset("said|said that|told|told me|told us|asked|called".split("|"))
 
 # What comes before a name in case notes: "spoke to kyle", "real name is Chukwuemeka",
 # "everyone calls him Chuks". Word sequences, lower case; the name is the next word.
@@ -214,6 +232,7 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     visiting|met|home visit to|visit to|interviewed|supervised|supervising|contact from
     said|told|asked|reminded|warned|thanked|told me|told us|said that|called
     call from|message from|text from|letter from|email from|visit from|voicemail for
+    call him|call her|full name|full name is|birth name|birth name is
     """.replace("\n", "|").split("|")
     if p.strip()
 )
@@ -221,8 +240,18 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
 # After these a quoted word is a name even if it is an English word: "goes by 'tiny'".
 NAMING_CUES = frozenset(
     "goes by|go by|known as|nicknamed|named|aka|a.k.a|alias|calls himself|calls herself|"
-    "calls him|calls her|called|name is|real name is".split("|")
+    "calls him|calls her|call him|call her|called|name is|real name is|real name|"
+    "full name|full name is".split("|")
 )
+# After these, a nickname needs no quotes when a comma or the end of the line closes it:
+# "goes by little t, real name ...", "his brother, known as bones, was arrested".
+NICKNAME_CUES = frozenset(
+    "goes by|go by|known as|nicknamed|aka|a.k.a|calls himself|calls herself|calls him|"
+    "calls her|call him|call her".split("|")
+)
+# First names that are also modal verbs or past tenses, so never a name by a cue alone
+# in lower case: "his son will be there", "her partner may come", "his score rose".
+NOT_NAME_AFTER_CUE = frozenset("will may might rose drew".split())
 
 # What follows a name: "kyle said", "Mthunzi answered the door". Only verbs a thing
 # rarely does ("his meds left" is not a person).
