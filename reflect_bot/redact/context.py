@@ -167,14 +167,18 @@ def _acts_after(toks: list[_Tok], j: int) -> bool:
 
 
 def _article(toks: list[_Tok], j: int) -> bool:
-    """Is toks[j] the article inside an Irish surname ("Mac an tSaoir", "Nic an Bhaird")?"""
+    """Is toks[j] the article inside an Irish surname ("Mac an tSaoir", "nic an bhaird")?"""
     return (
         toks[j].low == "an"
         and 0 < j < len(toks) - 1
         and toks[j - 1].low in ARTICLE_AFTER
         and _joined(toks[j - 1], toks[j])
         and _joined(toks[j], toks[j + 1])
-        and IRISH_WORD_RE.fullmatch(toks[j + 1].core) is not None
+        and (
+            IRISH_WORD_RE.fullmatch(toks[j + 1].core) is not None
+            # typed in lower case: "nic an bhaird"
+            or (toks[j + 1].core.islower() and lexicon().unusual(toks[j + 1].low))
+        )
     )
 
 
