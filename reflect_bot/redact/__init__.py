@@ -20,8 +20,10 @@ How it decides, and why:
   context.py also reads a name from what surrounds it: "his son kyle", "met with oluwaseun
   adeyemi", "calls him Chuks", "kyle said". Once a name is found, every other capitalised
   mention of it, possessives included, gets the same placeholder.
-- Addresses: a house number and a street; or, without a number (streets.py), a named
-  street after "on", "at", "off"..., Welsh streets ("Heol y Coed"), flats and house names.
+- Addresses: a house number and a street, in any case ("at 6 market street"); or, without
+  a number (streets.py), a named street after "on", "at", "off"... where someone lives,
+  Welsh streets ("Heol y Coed"), flats, plots and house names; and every part of an
+  address written out after "address:" (fields.py).
 - Precision is protected by bundled lists (reflect_bot/data/): theorists and models
   (Gibbs, Kolb, Schön, ...), organisations and places are never taken for names, and a
   word in the English word list (english_words.txt) is never a name by context alone, so

@@ -370,13 +370,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         if saint(i):
             continue
         # A quoted nickname inside a name: "Mthunzi 'Zee' Dlamini", "parminder 'pinky' gill".
-        if 0 < i < n - 1 and (t.name_shaped() or t.core.islower()):
+        opened = t.gap.strip(" \t")
+        if len(opened) == 1 and opened in _QUOTES_OPEN and 0 < i < n - 1:
             before, after = toks[i - 1], toks[i + 1]
-            opened = t.gap.strip(" \t")
             closed = after.gap.strip(" \t")
             if (
-                len(opened) == 1
-                and opened in _QUOTES_OPEN
+                (t.name_shaped() or t.core.islower())
                 and len(closed) == 1
                 and closed in _QUOTES_CLOSE
                 and any_name(before)

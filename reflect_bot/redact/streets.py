@@ -1,7 +1,8 @@
 """Addresses without a house number: streets, Welsh streets, flats and house names.
 
 "lives with nan on Thornbury Close", "kip on the sofa on Wellington Street", "stopping at
-5 Heol y Coed", "Flat 3, Kingfisher House", "staying at Rose Cottage, Mill Lane". A
+5 Heol y Coed", "Flat 3, Kingfisher House", "staying at Rose Cottage, Mill Lane", and the
+same typed in lower case ("staying on maple grove", "plot 6", "flat 14b marlowe house"). A
 numbered English address ("22 Elm Road") is found in `reflect_bot.redact`; this module
 finds the rest and returns (start, end) pairs.
 
