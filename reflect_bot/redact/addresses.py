@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from reflect_bot.redact.candidate import _alnum, _Cand, _horizontal_prefix
+from reflect_bot.redact.context import lexicon
 from reflect_bot.redact.fields import find_fields
 from reflect_bot.redact.numbers import _OUTWARD
 from reflect_bot.redact.streets import find_streets, living_before, street_after
@@ -68,11 +69,25 @@ def _lower_street_end(text: str, start: int, end: int) -> int | None:
         low = bare.lower()
         if low in UNIT_WORDS or not low[:1].isalpha():
             return None
-        if low in _STOPWORDS and low not in ("st", "saint"):  # "17 st. aidan's walk"
+        # "17 st. aidan's walk", "14 the crescent"
+        if low in _STOPWORDS and low not in ("st", "saint") and not (k == 0 and low == "the"):
             return None
     return None
 
 
+def _house_name_end(text: str, start: int, end: int) -> int | None:
+    """ "lives at 2 bryn awel, llanelli": a number and a name in a language other than
+    English, closed by a comma or the line's end, where someone lives."""
+    words = text[start:end].split()
+    if len(words) > 3 or not _NAME_CLOSED_RE.match(text, end):
+        return None
+    lex = lexicon()
+    if all(w.lower() in ("y", "yr") or lex.unusual(w.lower()) for w in words):
+        return end
+    return None
+
+
+_NAME_CLOSED_RE = re.compile(r"[ \t]*(?:[,;]|\.(?:[ \t]|$)|$)", re.MULTILINE)
 _AFTER_ADDRESS_OUTWARD_RE = re.compile(
     rf",?[ \t]+(?:[A-Z][a-z]+,?[ \t]+){{0,2}}({_OUTWARD})(?![A-Za-z0-9]|[ \t]*[0-9][A-Za-z]{{2}})"
 )
@@ -91,6 +106,8 @@ def _find_address(text: str) -> list[_Cand]:
             or living_before(text, m.start())
         ):
             end = _lower_street_end(text, m.start(2), m.end(2))
+            if end is None and living_before(text, m.start()):
+                end = _house_name_end(text, m.start(2), m.end(2))
         if end is None:
             continue
         pos = end

@@ -234,8 +234,8 @@ def _run_back(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: 
     first = i
     while first > 0 and i - first < limit and _joined(toks[first - 1], toks[first]):
         prev = toks[first - 1]
-        if prev.possessive:
-            break
+        if prev.possessive or prev.low in _RELATIONS or prev.low in _TITLES:
+            break  # "his auntie grace okafor": the relation is no part of the name
         if word_ok(prev) or (first > 1 and _particle(toks, first - 1, word_ok)):
             first -= 1
             continue
@@ -277,8 +277,10 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     "known as" needs a person before it ("his brother, known as"), so "what is known as
     hypervigilance" stays."""
     t = toks[i]
-    if t.low in _STOPWORDS and t.low not in ("little", "old") or t.low in _TRAVEL:
+    if t.low in _STOPWORDS and t.low not in ("little", "old") or t.low in _NOT_NICKNAME:
         return None  # "call him on 07700 ...", "goes by the name", but "little t"
+    if cue == "name is" and (i < 3 or toks[i - 3].low not in _WHOSE_NAME):
+        return None  # "his name is ...", not "the patient's name is withheld"
     if cue == "known as" and not (
         i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
     ):
@@ -291,6 +293,7 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     return None
 
 
+_WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
 _BOUNDARY_RE = re.compile(r"[,.;:!?)\]\n\r]")
 _NICKNAME_END_RE = re.compile(r"[ \t]*[,;)\n\r]|[ \t]*[.!?](?:[ \t]|$)")
 # Words that often follow a person's name in a note, and never a modal verb.
@@ -299,8 +302,12 @@ _AFTER_PERSON = frozenset(
     "when while after before later over with".split()
 )
 _PRONOUNS = frozenset("he she they him her them".split())
-# "he goes by bus": how someone travels, not what they are called.
-_TRAVEL = frozenset("bus buses train trains car taxi tram coach bike foot".split())
+# "he goes by bus", "his real name is unclear": how someone travels or what is said
+# about a name, not the name.
+_NOT_NICKNAME = frozenset(
+    "bus buses train trains car taxi tram coach bike foot unknown unclear withheld "
+    "redacted confidential private different same important irrelevant known".split()
+)
 # A surname by its shape alone: "mcginleys", "McGregor", "o'shea".
 _SURNAME_SHAPE_RE = re.compile(r"(?:mc|mac)[^\W\d_]{3,}|o['’][^\W\d_]{3,}", re.IGNORECASE)
 
@@ -339,6 +346,10 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
 
     def name_word(t: _Tok) -> bool:
         return any_name(t) or listed(t)
+
+    def lower_word(t: _Tok) -> bool:
+        """A lower-case word that goes on a name: "jimmy lee", "john smith"."""
+        return lower_name(t) or (t.core.islower() and listed(t))
 
     def first_name(low: str) -> bool:
         parts = [p for p in low.split("-") if p]
@@ -390,12 +401,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         if (lower_name(t) or capital_name(t)) and (cue := _cue_before(toks, i)):
             if cue == "known as" and not quoted(i) and not _person_known(toks, i):
                 continue  # "this is known as hypervigilance"
-            out.append((i, _run_on(toks, i, any_name), "cue"))
+            out.append((i, _run_on(toks, i, name_word), "cue"))
             continue
         # "partner ah keung", "goes by Abu Yusuf": a prefix, then the name.
         if t.low in NAME_PREFIXES and i + 1 < n and _joined(t, toks[i + 1]):
             if any_name(toks[i + 1]) and _cue_before(toks, i):
-                out.append((i, _run_on(toks, i + 1, any_name), "cue"))
+                out.append((i, _run_on(toks, i + 1, name_word), "cue"))
                 continue
         # A quoted nickname, even an everyday word: "goes by 'tiny'".
         if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
@@ -403,11 +414,13 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         # A listed first name that is also a word, after a cue that is not speech and
         # before the end of a phrase: "spoke to frank today", "his mate ray, who".
-        if t.core.islower() and listed(t) and t.low in vocab.first and _boundary_after(toks, i):
-            cue = _cue_before(toks, i)
-            if cue and cue not in SPEECH_CUES:
-                out.append((i, i, "cue"))
-                continue
+        if t.core.islower() and listed(t) and t.low in vocab.first:
+            more = i + 1 < n and _joined(t, toks[i + 1]) and lower_name(toks[i + 1])
+            if more or _boundary_after(toks, i):
+                cue = _cue_before(toks, i)
+                if cue and cue not in SPEECH_CUES:
+                    out.append((i, _run_on(toks, i, lower_word), "cue"))
+                    continue
         # Whose relation: "kavitha rajaratnam's son", "Kasia's ex", "wei ling's partner".
         if t.possessive and i + 1 < n and toks[i + 1].low in _RELATIONS:
             if name_word(t) or (i > 0 and lower_name(toks[i - 1]) and _joined(toks[i - 1], t)):
@@ -421,7 +434,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             and first_name(t.low)
             and vocab.kind.get(t.low) != "never"  # "in june", "moved to kent"
         ):
-            emit(i, _run_on(toks, i, lower_name), "first name")
+            emit(i, _run_on(toks, i, lower_word), "first name")
             continue
         # A surname by its shape: "the mcginleys", "ally mcgregor", "o'shea".
         if (
@@ -440,10 +453,10 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         if lower_name(t) and i + 1 < n and _joined(t, toks[i + 1]):
             nxt = toks[i + 1]
             if lower_name(nxt) and (lex.listed(t.low) or lex.listed(nxt.low)):
-                emit(i, _run_on(toks, i, lower_name), "lower pair")
+                emit(i, _run_on(toks, i, lower_word), "lower pair")
                 continue
             if nxt.low in LOWER_PARTICLES and _particle(toks, i + 1, lower_name):
-                emit(i, _run_on(toks, i, lower_name), "lower particle")
+                emit(i, _run_on(toks, i, lower_word), "lower particle")
                 continue
     return out
 

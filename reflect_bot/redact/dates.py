@@ -55,13 +55,17 @@ _YEAR_W = (
     rf"|(?:(?:nineteen|twenty)[ \t\-])?{_TWO_W})"
 )
 _YEAR = rf"(?:[0-9]{{4}}|'?[0-9]{{2}}|{_YEAR_W})"
+_ORDINAL_WORDS = "|".join(sorted((w for w in _DAY_WORDS if " " not in w), key=len, reverse=True))
 _WORD_DATE_RE = re.compile(
-    r"(?<![\w])(?:the[ \t]+)?((?:(?:twenty|thirty)[ \t\-]?)?[a-z]+)(?:[ \t]+of)?[ \t]+"
+    rf"(?<![\w])(?:the[ \t]+)?((?:(?:twenty|thirty)[ \t\-]?)?(?:{_ORDINAL_WORDS}))"
+    r"(?:[ \t]+of)?[ \t]+"
     rf"([A-Za-z]{{3,9}})\b\.?(?:,?[ \t]+({_YEAR})(?![\w\-]))?(?![0-9])",
     re.IGNORECASE,
 )
 # Month and year only: "born in March 1985", only after a birth cue.
-_MONTH_YEAR_RE = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?,?[ \t]+([0-9]{4})(?![0-9])")
+_MONTH_YEAR_RE = re.compile(
+    rf"(?<![\w])([A-Za-z]{{3,9}})\.?,?[ \t]+({_YEAR})(?![\w\-])", re.IGNORECASE
+)
 _DMY_RE = re.compile(
     rf"(?<![\w])(?:the[ \t]+)?([0-9]{{1,2}}){_ORD}(?:[ \t]+of)?[ \t]*[ \t\-]([A-Za-z]{{3,9}})\b\.?"
     rf"(?:,?[ \t\-]+({_YEAR})(?![\w\-]))?(?![0-9])",
@@ -176,8 +180,11 @@ def _find_dob(text: str) -> list[_Cand]:
 
     for m in _MONTH_YEAR_RE.finditer(text):
         month = _MONTHS.get(m.group(1).lower())
-        if month and old_enough(int(m.group(2))) and birth_context(m.start(), m.end()):
-            out.append(_Cand(m.start(), m.end(), "DOB", f"{int(m.group(2)):04d}-{month:02d}"))
+        if not month:
+            continue
+        year = _year4(m.group(2), this_year)
+        if old_enough(year) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}"))
 
     for rx, day_group, month_group in ((_DMY_RE, 1, 2), (_MDY_RE, 2, 1)):
         for m in rx.finditer(text):

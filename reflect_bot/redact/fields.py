@@ -37,7 +37,12 @@ _ADDRESS_WORDS = frozenset(w.lower() for w in _STREET_SUFFIXES) | frozenset(
     "estate site caravan park heol ffordd stryd lôn lon rhodfa cilgant teras clos llys "
     "maes bryn tŷ ty".split()
 )
-_NOT_ADDRESS = frozenset("no none unknown nfa tbc n/a not still same the a an".split())
+# A part with one of these says something about the address instead of giving it:
+# "no fixed abode", "the same as before", "still unknown", "the same house".
+_NOT_ADDRESS = frozenset(
+    "no none unknown nfa tbc n/a not still same usual previous known confirmed his her their "
+    "my".split()
+)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _LONGEST = 120  # characters after the cue that can be one address
 
@@ -50,7 +55,7 @@ def _address_like(part: str) -> bool:
     if not words or len(words) > 5:
         return False
     lows = [w.lower() for w in words]
-    if lows[0] in _NOT_ADDRESS and words[0].islower() or lows[0] in ("no", "nfa", "none"):
+    if any(w in _NOT_ADDRESS for w in lows):
         return False
     if any(w in _ADDRESS_WORDS for w in lows):
         return True
@@ -60,7 +65,9 @@ def _address_like(part: str) -> bool:
     if any(lex.unusual(w) for w in lows if w not in _STOPWORDS):
         return True  # "Maes y Coed", "bryn awel"
     # "The Old Forge": a name in capitals that is no town.
-    return all(w[0].isupper() or w.lower() in ("y", "yr", "of", "on", "the") for w in words)
+    return words[0][0].isupper() and all(
+        w[0].isupper() or w.lower() in ("y", "yr", "of", "on", "the") for w in words
+    )
 
 
 def find_fields(text: str) -> list[tuple[int, int]]:

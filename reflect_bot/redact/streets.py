@@ -54,7 +54,7 @@ _STREET_RE = re.compile(
 # Welsh streets, in any case: "23 Heol y Parc", "5 ffordd las", "lives on heol dewi sant".
 _WELSH_RE = re.compile(
     r"(?<![\w])(?:([0-9]{1,4}[A-Za-z]?),?[ \t]+)?"
-    r"((?i:Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Llys)"
+    r"((?i:Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Llys)(?:['’]r)?"
     r"(?:[ \t]+(?i:y|yr|'r))?[ \t]+([^\W\d_][\w'’\-]+)(?:[ \t]+([^\W\d_][\w'’\-]+))?)"
 )
 _UNIT = r"(?i:Flat|Apartment|Apt|Unit|Room|Maisonette)"
@@ -100,6 +100,10 @@ _LIVING_RE = re.compile(
     re.IGNORECASE,
 )
 _AFTER_RE = re.compile(rf",[ \t]*({_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE}))\b")
+# The same typed in lower case: "plot 12, holly park site".
+_LOWER_AFTER_RE = re.compile(
+    rf",[ \t]*((?:[a-z][\w'’\-]*[ \t]+){{1,2}}(?i:{_PLAIN}|{_LOOSE}))\b(?![\w'’\-])"
+)
 
 
 def living_before(text: str, pos: int, width: int = 80) -> bool:
@@ -182,4 +186,9 @@ def street_after(text: str, end: int) -> tuple[int, int] | None:
     after = _AFTER_RE.match(text, end)
     if after and not _NOT_STREET_RE.match(after.group(1)):
         return after.start(1), after.end(1)
+    after = _LOWER_AFTER_RE.match(text, end)
+    if after and after.group(1).islower():
+        words = after.group(1).split()[:-1]
+        if not any(w in _STOPWORDS or w in _NOT_NAME for w in words):
+            return after.start(1), after.end(1)
     return None

@@ -195,7 +195,7 @@ def places() -> frozenset[str]:
 # Name particles: "Siobhán Ní Bhriain", "Dafydd ap Gruffydd", "Bronwen ferch Rhys",
 # "Seán Mac Giolla", "Abdul bin Rashid". Inside a name, between two name words, any case.
 PARTICLES = frozenset(
-    "ó o' ní ni nic mac mc ua uí ui ap ab ferch verch bin ibn bint binti abu al el van von "
+    "ó o o' ní ni nic mac mc ua uí ui ap ab ferch verch bin ibn bint binti abu al el van von "
     "de da di du del della dos das der den ter le la".split()
 )
 # Particles that start an Irish surname on their own: "Ní Bhriain said", "Ó Súilleabháin".
@@ -203,7 +203,9 @@ LEADING_PARTICLES = frozenset("ó ní nic ua uí mac".split())
 # Particles that join two lower-case words into a name with no other cue: "eoghan ua
 # buachalla", "dafydd ab owain", "khalid bin saeed". (Not "de", "la", "van"...: in lower
 # case they are as often French or Dutch words.)
-LOWER_PARTICLES = frozenset("ó o' ní nic mac mc ua uí ui ap ab ferch verch bin ibn bint".split())
+LOWER_PARTICLES = frozenset(
+    "ó o o' ní nic mac mc ua uí ui ap ab ferch verch bin ibn bint van văn thi thị".split()
+)
 # Irish surnames with the article: "Mac an tSaoir", "Nic an Bhaird", "Ó an Bhaird".
 ARTICLE_AFTER = frozenset("mac mc nic ó o ní ni ua uí ui".split())
 # The word after the article, capitalised or with its initial mutation: "tSaoir", "bhFear".
@@ -233,6 +235,8 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     said|told|asked|reminded|warned|thanked|told me|told us|said that|called
     call from|message from|text from|letter from|email from|visit from|voicemail for
     call him|call her|full name|full name is|birth name|birth name is
+    knows him as|knows her as|know him as|know her as|by the name of|nickname is
+    nickname|street name is|street name
     """.replace("\n", "|").split("|")
     if p.strip()
 )
@@ -241,13 +245,15 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
 NAMING_CUES = frozenset(
     "goes by|go by|known as|nicknamed|named|aka|a.k.a|alias|calls himself|calls herself|"
     "calls him|calls her|call him|call her|called|name is|real name is|real name|"
-    "full name|full name is".split("|")
+    "full name|full name is|knows him as|knows her as|know him as|know her as|"
+    "by the name of|nickname is|nickname|street name is|street name".split("|")
 )
 # After these, a nickname needs no quotes when a comma or the end of the line closes it:
 # "goes by little t, real name ...", "his brother, known as bones, was arrested".
 NICKNAME_CUES = frozenset(
     "goes by|go by|known as|nicknamed|aka|a.k.a|calls himself|calls herself|calls him|"
-    "calls her|call him|call her".split("|")
+    "calls her|call him|call her|knows him as|knows her as|know him as|know her as|"
+    "by the name of|nickname is|street name is|name is|real name is".split("|")
 )
 # First names that are also modal verbs or past tenses, so never a name by a cue alone
 # in lower case: "his son will be there", "her partner may come", "his score rose".
