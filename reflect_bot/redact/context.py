@@ -414,7 +414,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         # A listed first name that is also a word, after a cue that is not speech and
         # before the end of a phrase: "spoke to frank today", "his mate ray, who".
-        if t.core.islower() and listed(t) and t.low in vocab.first:
+        if t.core.islower() and listed(t) and t.low in vocab.first and not t.gap.strip(" \t"):
             more = i + 1 < n and _joined(t, toks[i + 1]) and lower_name(toks[i + 1])
             if more or _boundary_after(toks, i):
                 cue = _cue_before(toks, i)
@@ -433,15 +433,14 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             and len(t.low) >= 3
             and first_name(t.low)
             and vocab.kind.get(t.low) != "never"  # "in june", "moved to kent"
+            and not (i and toks[i - 1].low in ("the", "a", "an"))  # "taking the mick"
         ):
             emit(i, _run_on(toks, i, lower_word), "first name")
             continue
-        # A surname by its shape: "the mcginleys", "ally mcgregor", "o'shea".
-        if (
-            (lower_name(t) or capital_name(t))
-            and not t.possessive  # "works at mcdonald's"
-            and _SURNAME_SHAPE_RE.fullmatch(t.core)
-        ):
+        # A surname by its shape, typed in lower case: "the mcginleys", "ally mcgregor"
+        # (not a possessive: "works at mcdonald's").
+        # (Capitalised ones need a cue: "Bateson, McManus & Johnson" is a citation.)
+        if lower_name(t) and not t.possessive and _SURNAME_SHAPE_RE.fullmatch(t.core):
             emit(i, _run_on(toks, i, any_name), "shape")
             continue
         # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
