@@ -299,7 +299,7 @@ _NICKNAME_END_RE = re.compile(r"[ \t]*[,;)\n\r]|[ \t]*[.!?](?:[ \t]|$)")
 # Words that often follow a person's name in a note, and never a modal verb.
 _AFTER_PERSON = frozenset(
     "today yesterday tonight this last and at on about re again earlier who from in by for "
-    "when while after before later over with".split()
+    "when while after before later over with was were is has had".split()
 )
 _PRONOUNS = frozenset("he she they him her them".split())
 # "he goes by bus", "his real name is unclear": how someone travels or what is said
@@ -446,6 +446,30 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         # Before a verb: "kyle said", "Mthunzi answered". Run back over earlier name words.
         if (lower_name(t) or (capital_name(t) and lex.unusual(t.low))) and _acts_after(toks, i):
             emit(i, i, "acts")
+            continue
+        # A word after a listed surname, before a verb: "wang fang said".
+        if (
+            t.core.islower()
+            and i
+            and _acts_after(toks, i)
+            and _joined(toks[i - 1], t)
+            and lower_name(toks[i - 1])
+            and toks[i - 1].low in vocab.surnames
+        ):
+            emit(i - 1, i, "acts")
+            continue
+        # Someone with a relation: "aurelija and her partner", "tyson and his uncle".
+        if (
+            name_word(t)
+            and not t.possessive
+            and i + 3 < n
+            and toks[i + 1].low == "and"
+            and toks[i + 2].low in ("his", "her", "their")
+            and toks[i + 3].low in _RELATIONS
+            and all(_joined(toks[k], toks[k + 1]) for k in range(i, i + 3))
+            and (t.core.islower() or not t.first_of_sentence or lex.unusual(t.low))
+        ):
+            emit(i, i, "with relation")
             continue
         # Two unusual lower-case words, one of them listed: "liam o'connor", "wei zhang";
         # or joined by a particle: "eoghan ua buachalla".
