@@ -62,6 +62,15 @@ _WORD_DATE_RE = re.compile(
     rf"([A-Za-z]{{3,9}})\b\.?(?:,?[ \t]+({_YEAR})(?![\w\-]))?(?![0-9])",
     re.IGNORECASE,
 )
+# The month first, the day in words: "born on may the first 1990", only after a birth cue.
+_MONTH_DAY_WORDS_RE = re.compile(
+    r"(?<![\w])([A-Za-z]{3,9})\.?[ \t]+(?:the[ \t]+)?"
+    rf"((?:(?:twenty|thirty)[ \t\-]?)?(?:{_ORDINAL_WORDS}))\b"
+    rf"(?:,?[ \t]+({_YEAR})(?![\w\-]))?",
+    re.IGNORECASE,
+)
+# Eight digits run together: "dob 19900501" or "dob 01051990", only after a birth cue.
+_COMPACT_DATE_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{8})(?![0-9A-Za-z])")
 # Month and year only: "born in March 1985", only after a birth cue.
 _MONTH_YEAR_RE = re.compile(
     rf"(?<![\w])([A-Za-z]{{3,9}})\.?,?[ \t]+({_YEAR})(?![\w\-])", re.IGNORECASE
@@ -177,6 +186,22 @@ def _find_dob(text: str) -> list[_Cand]:
         year = f"{_year4(y, this_year):04d}" if y else "-"
         key = f"{year}-{month:02d}-{day:02d}"
         out.append(_Cand(m.start(), m.end(), "DOB", key))
+
+    for m in _MONTH_DAY_WORDS_RE.finditer(text):
+        month = _MONTHS.get(m.group(1).lower())
+        day = _DAY_WORDS.get(" ".join(m.group(2).lower().split()))
+        if month and day and birth_context(m.start(), m.end()):
+            y = m.group(3)
+            year = f"{_year4(y, this_year):04d}" if y else "-"
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year}-{month:02d}-{day:02d}"))
+
+    for m in _COMPACT_DATE_RE.finditer(text):
+        d = m.group(1)
+        for y, mo, dd in ((d[:4], d[4:6], d[6:]), (d[4:], d[2:4], d[:2])):
+            if old_enough(int(y)) and _valid_ymd(int(y), int(mo), int(dd)):
+                if birth_context(m.start(), m.end()):
+                    out.append(_Cand(m.start(), m.end(), "DOB", f"{y}-{mo}-{dd}"))
+                break
 
     for m in _MONTH_YEAR_RE.finditer(text):
         month = _MONTHS.get(m.group(1).lower())
