@@ -66,6 +66,8 @@ def _lower_street_end(text: str, start: int, end: int) -> int | None:
         bare = word.rstrip(".,;:")
         if k and bare in LOWER_STREET_WORDS:
             return pos + len(bare)
+        if k and bare == "st" and k == len(words) - 1:  # "22 high st"
+            return pos + len(bare)
         low = bare.lower()
         if low in UNIT_WORDS or not low[:1].isalpha():
             return None
@@ -75,15 +77,21 @@ def _lower_street_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def _house_name_end(text: str, start: int, end: int) -> int | None:
+def _house_name_end(text: str, start: int, end: int, living: bool) -> int | None:
     """ "lives at 2 bryn awel, llanelli": a number and a name in a language other than
-    English, closed by a comma or the line's end, where someone lives."""
+    English, closed by a comma or the line's end, where someone lives (`living`); or a
+    Welsh name with its article anywhere after "at" ("at 2 pen y bryn")."""
     words = text[start:end].split()
     if len(words) > 3 or not _NAME_CLOSED_RE.match(text, end):
         return None
     lex = lexicon()
-    if all(w.lower() in ("y", "yr") or lex.unusual(w.lower()) for w in words):
-        return end
+    lows = [w.lower() for w in words]
+    if any(w in UNIT_WORDS for w in lows):
+        return None  # "staying till 3 pm,"
+    if living and all(w in ("y", "yr") or lex.unusual(w) for w in lows):
+        return end  # not "met at 2 pm,"
+    if len(lows) == 3 and lows[1] in ("y", "yr") and not any(w in _STOPWORDS for w in lows):
+        return end  # a Welsh name with its article: "pen y bryn", "coed y brain"
     return None
 
 
@@ -106,8 +114,8 @@ def _find_address(text: str) -> list[_Cand]:
             or living_before(text, m.start())
         ):
             end = _lower_street_end(text, m.start(2), m.end(2))
-            if end is None and living_before(text, m.start()):
-                end = _house_name_end(text, m.start(2), m.end(2))
+            if end is None:
+                end = _house_name_end(text, m.start(2), m.end(2), living_before(text, m.start()))
         if end is None:
             continue
         pos = end

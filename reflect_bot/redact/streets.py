@@ -99,10 +99,11 @@ _LIVING_RE = re.compile(
     r"|\bat[ \t]+(?:his|her|their|my|a)[ \t]+[a-z\-]+['’]s\b",
     re.IGNORECASE,
 )
-_AFTER_RE = re.compile(rf",[ \t]*({_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE}))\b")
+_AFTER_RE = re.compile(rf"(?:,|[ \t]+and)[ \t]*({_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE}))\b")
 # The same typed in lower case: "plot 12, holly park site".
 _LOWER_AFTER_RE = re.compile(
-    rf",[ \t]*((?:[a-z][\w'’\-]*[ \t]+){{1,2}}(?i:{_PLAIN}|{_LOOSE}))\b(?![\w'’\-])"
+    rf"(?:,|[ \t]+and)[ \t]*((?:[a-z][\w'’\-]*[ \t]+){{1,2}}(?i:{_PLAIN}|{_LOOSE}))"
+    r"\b(?![\w'’\-])"
 )
 
 
@@ -182,7 +183,8 @@ def _lower_street(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 
 def street_after(text: str, end: int) -> tuple[int, int] | None:
-    """"Rose Cottage, Mill Lane": the street right after an address that ends at `end`."""
+    """"Rose Cottage, Mill Lane", "the corner of york road and park lane": the street
+    right after an address that ends at `end`."""
     after = _AFTER_RE.match(text, end)
     if after and not _NOT_STREET_RE.match(after.group(1)):
         return after.start(1), after.end(1)

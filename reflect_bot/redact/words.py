@@ -170,7 +170,8 @@ LOWER_STREET_WORDS = frozenset(
 UNIT_WORDS = frozenset(
     "minute minutes min mins hour hours hr hrs second seconds sec secs day days week weeks "
     "month months year years mile miles yard yards metre metres meter meters km foot feet "
-    "step steps mph lane lanes bus buses times percent per".split()
+    "step steps mph lane lanes bus buses times percent per am pm ish wk wks hrs yrs mg ml "
+    "pts pt".split()
 )
 # After a first name these words mean a place ("Albert Road"), not a surname.
 _NOT_SURNAME_SUFFIXES = frozenset(
