@@ -47,7 +47,7 @@ from reflect_bot.redact.words import (
 )
 
 _CONTRACTION_RE = re.compile(r"(?:'(?:m|s|d|ll|ve|re|t)|n't)$")
-_CAPS_RUN_RE = re.compile(r"[A-Z]{2}")
+_CAPS_RUN_RE = re.compile(r"[A-Z]{2}|^[A-Z][a-z][A-Z]s?$")
 _CUES_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
 for _cue in CONTEXT_BEFORE:
     _CUES_BY_LAST.setdefault(_cue[-1], []).append(_cue)
@@ -59,7 +59,8 @@ _NOT_AFTER_CUE = frozenset("probation police court staff team office hostel".spl
 
 
 def acronym(t: _Tok) -> bool:
-    """ "POs", "PSOs", "OASys": capitals and a plural or a brand, not a name."""
+    """ "POs", "PSOs", "OASys", "PoP", "DoB": capitals and a plural, a brand or a short
+    abbreviation, not a name."""
     return _CAPS_RUN_RE.search(t.core) is not None
 
 
@@ -339,6 +340,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         return (
             (t.low in vocab.first or t.low in vocab.surnames)
             and t.start not in web
+            and not acronym(t)
             and not lex.kept(t.low)
             and t.low not in _RELATIONS
             and t.low not in NOT_NAME_AFTER_CUE
