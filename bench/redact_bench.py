@@ -91,19 +91,25 @@ def print_speed() -> None:
 
 def print_rounds() -> None:
     """Folded rounds (tests/redact_rounds/) and the last held-out round (tests/heldout/
-    redact.yaml, never tuned on): identifiers leaked, clean lines changed."""
+    redact.yaml, never tuned on): identifiers leaked (and of them, misses marked as known
+    in the round's file), clean lines changed."""
     from test_redact_rounds import load_round, round_files, score_round
 
-    print(f"\n{'round':<14} {'identifiers':>11} {'leaked':>6} {'clean':>5} {'changed':>7}")
+    print(
+        f"\n{'round':<14} {'identifiers':>11} {'leaked':>6} {'known':>5} {'clean':>5} "
+        f"{'changed':>7}"
+    )
     heldout = ROOT / "tests" / "heldout" / "redact.yaml"  # absent between rounds
     for path in [*round_files(), *([heldout] if heldout.exists() else [])]:
         s = score_round(load_round(path))
         print(
-            f"{path.stem:<14} {s.identifiers:>11} {len(s.leaked):>6} {s.clean:>5} "
-            f"{len(s.changed):>7}"
+            f"{path.stem:<14} {s.identifiers:>11} {len(s.leaked):>6} {len(s.known):>5} "
+            f"{s.clean:>5} {len(s.changed):>7}"
         )
         for ident, line in s.leaked:
             print(f"  leaked {ident!r}: {line}")
+        for ident, line, why in s.known:
+            print(f"  known miss {ident!r} ({why}): {line}")
 
 
 if __name__ == "__main__":
