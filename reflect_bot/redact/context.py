@@ -371,7 +371,11 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         out.append((_run_back(toks, first, name_word), last, rule))
 
     for i, t in enumerate(toks):
-        if i and toks[i - 1].low in _NICKNAME_LAST:
+        if (
+            i
+            and toks[i - 1].low in _NICKNAME_LAST
+            and (t.low not in _STOPWORDS or t.low in ("little", "old"))
+        ):
             cue = _cue_before(toks, i)
             if cue in NICKNAME_CUES and not quoted(i):
                 last = _nickname_end(toks, i, cue)
@@ -451,9 +455,9 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         # A word after a listed surname, before a verb: "wang fang said".
         if (
-            t.core.islower()
-            and i
+            i
             and _acts_after(toks, i)
+            and t.core.islower()
             and _joined(toks[i - 1], t)
             and lower_name(toks[i - 1])
             and toks[i - 1].low in vocab.surnames
@@ -462,12 +466,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         # Someone with a relation: "aurelija and her partner", "tyson and his uncle".
         if (
-            name_word(t)
-            and not t.possessive
-            and i + 3 < n
+            i + 3 < n
             and toks[i + 1].low == "and"
             and toks[i + 2].low in ("his", "her", "their")
             and toks[i + 3].low in _RELATIONS
+            and not t.possessive
+            and name_word(t)
             and all(_joined(toks[k], toks[k + 1]) for k in range(i, i + 3))
             and (t.core.islower() or not t.first_of_sentence or lex.unusual(t.low))
         ):
