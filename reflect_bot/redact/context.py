@@ -272,6 +272,14 @@ def _person_known(toks: list[_Tok], i: int) -> bool:
     )
 
 
+def _apposition(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] closed by a comma with a verb after it: ", dean, has been released"?"""
+    if i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    return nxt.gap.strip(" \t") == "," and (nxt.low in _AFTER_VERBS or nxt.low in PERSON_ACTS)
+
+
 def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     """The last token of an unquoted nickname after a naming cue, closed by a comma or
     the end of the line: "goes by little t, real name ...", "known as bones, was ...".
@@ -295,6 +303,13 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
 
 
 _WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
+# What follows a person between commas: "her ex, dean, has been released".
+_AFTER_VERBS = frozenset("has had is was will would said says who came rang".split())
+# Verbs of speech a thing does not do: "rocky said", "amber answered".
+_SPEAKS = frozenset(
+    "said says told tells asked answered replied rang phoned texted emailed shouted "
+    "admitted denied disclosed explained agreed refused reckons claims insists".split()
+)
 _BOUNDARY_RE = re.compile(r"[,.;:!?)\]\n\r]")
 _NICKNAME_END_RE = re.compile(r"[ \t]*[,;)\n\r]|[ \t]*[.!?](?:[ \t]|$)")
 # Words that often follow a person's name in a note, and never a modal verb.
@@ -420,12 +435,28 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         # A listed first name that is also a word, after a cue that is not speech and
         # before the end of a phrase: "spoke to frank today", "his mate ray, who".
-        if t.core.islower() and listed(t) and t.low in vocab.first and not t.gap.strip(" \t"):
+        # Between commas after a relation only when a verb follows: "her ex, dean, has
+        # been released" (not "a younger sibling, faith, music").
+        if t.core.islower() and listed(t) and t.low in vocab.first:
             more = i + 1 < n and _joined(t, toks[i + 1]) and lower_name(toks[i + 1])
-            if more or _boundary_after(toks, i):
+            plain = not t.gap.strip(" \t")
+            if (plain and (more or _boundary_after(toks, i))) or (
+                t.gap.strip(" \t") == "," and _apposition(toks, i)
+            ):
                 cue = _cue_before(toks, i)
                 if cue and cue not in SPEECH_CUES:
                     out.append((i, _run_on(toks, i, lower_word), "cue"))
+                    continue
+            # At the start of a sentence before a verb of speech: "rocky said", "amber
+            # answered the door" (not "hope was lost", "summer turned cold").
+            if (
+                t.first_of_sentence
+                and i + 1 < n
+                and toks[i + 1].low in _SPEAKS
+                and vocab.kind.get(t.low) != "never"  # "hope said it all"
+            ):
+                if _joined(t, toks[i + 1]):
+                    out.append((i, i, "speaks"))
                     continue
         # Whose relation: "kavitha rajaratnam's son", "Kasia's ex", "wei ling's partner".
         if t.possessive and i + 1 < n and toks[i + 1].low in _RELATIONS:

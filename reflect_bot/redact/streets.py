@@ -66,10 +66,11 @@ _LOWER_FLAT_RE = re.compile(
     rf"(?<![\w]){_UNIT}\.?[ \t]+[0-9]{{1,4}}[a-z]?,?[ \t]+[a-z][\w'’\-]*(?:[ \t]+[a-z][\w'’\-]*)?"
     r"[ \t]+(?:house|court|lodge|cottage|tower|towers|heights|mansions|buildings|point|block)\b"
 )
-# A flat, a plot on a site or a pitch on its own where someone lives: "lives in a trailer
-# on plot 6", "moved to apartment 302", "living at Flat 5".
+# A flat, a plot on a site, a pitch or a house number on its own where someone lives:
+# "lives in a trailer on plot 6", "moved to apartment 302", "lives at number 4".
 _BARE_UNIT_RE = re.compile(
-    r"(?<![\w])(?i:flat|apartment|apt|maisonette|plot|pitch|bedsit)\.?[ \t]+[0-9]{1,4}[A-Za-z]?"
+    r"(?<![\w])(?i:flat|apartment|apt|maisonette|plot|pitch|bedsit|number|no)\.?[ \t]+"
+    r"[0-9]{1,4}[A-Za-z]?"
     r"(?![\w/.:]|[.:][0-9])"
 )
 _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W\d_]+)")
