@@ -46,6 +46,7 @@ from reflect_bot.redact.words import (
     places,
 )
 
+_MUTATED_LOWER_RE = re.compile(r"[tnh]-[^\W\d_]{2,}")  # "t-saoir", "n-éan"
 _CONTRACTION_RE = re.compile(r"(?:'(?:m|s|d|ll|ve|re|t)|n't)$")
 _CAPS_RUN_RE = re.compile(r"[A-Z]{2}|^[A-Z][a-z][A-Z]s?$")
 _CUES_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
@@ -177,10 +178,16 @@ def _article(toks: list[_Tok], j: int) -> bool:
         and _joined(toks[j], toks[j + 1])
         and (
             IRISH_WORD_RE.fullmatch(toks[j + 1].core) is not None
-            # typed in lower case: "nic an bhaird"
+            # typed in lower case: "nic an bhaird", "mac an t-saoir"
             or (toks[j + 1].core.islower() and lexicon().unusual(toks[j + 1].low))
+            or _MUTATED_LOWER_RE.fullmatch(toks[j + 1].core) is not None
         )
     )
+
+
+def particle_joined(p: _Tok, nxt: _Tok) -> bool:
+    """Is a particle joined to the name after it, "O'Neill" typed "o' neill" included?"""
+    return _joined(p, nxt) or (p.low == "o" and nxt.gap.replace(" ", "") in ("'", "’"))
 
 
 def _particle(toks: list[_Tok], j: int, word_ok: Callable[[_Tok], bool]) -> bool:
@@ -189,7 +196,7 @@ def _particle(toks: list[_Tok], j: int, word_ok: Callable[[_Tok], bool]) -> bool
     return _article(toks, j) or (
         toks[j].low in PARTICLES
         and j + 1 < n
-        and _joined(toks[j], toks[j + 1])
+        and particle_joined(toks[j], toks[j + 1])
         and word_ok(toks[j + 1])
     )
 

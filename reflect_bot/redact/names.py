@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterable
 
 from reflect_bot.redact.candidate import _Cand
-from reflect_bot.redact.context import _article, acronym, context_names, lexicon
+from reflect_bot.redact.context import (
+    _article,
+    acronym,
+    context_names,
+    lexicon,
+    particle_joined,
+)
 from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok
 from reflect_bot.redact.words import (
     _ACADEMIC_TITLES,
@@ -43,7 +49,7 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         return _article(toks, j) or (
             toks[j].low in PARTICLES
             and j + 1 < n
-            and _joined(toks[j], toks[j + 1])
+            and particle_joined(toks[j], toks[j + 1])
             and toks[j + 1].name_shaped()
             and not blocked(toks[j + 1])
         )
