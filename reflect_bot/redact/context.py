@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from reflect_bot.redact.tokens import _joined, _Tok
 from reflect_bot.redact.words import (
+    _PERSON_VERBS,
     _RELATIONS,
     _STOPWORDS,
     _TITLES,
@@ -46,6 +47,7 @@ from reflect_bot.redact.words import (
     places,
 )
 
+_SPOKEN_RE = re.compile(r"[^\W\d_]*[aeiouyà-ÿāăąēėęěīįıōőœūůűų][^\W\d_]{1,}")  # has a vowel
 _MUTATED_LOWER_RE = re.compile(r"[tnh]-[^\W\d_]{2,}")  # "t-saoir", "n-éan"
 _CONTRACTION_RE = re.compile(r"(?:'(?:m|s|d|ll|ve|re|t)|n't)$")
 _CAPS_RUN_RE = re.compile(r"[A-Z]{2}|^[A-Z][a-z][A-Z]s?$")
@@ -524,6 +526,18 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
                 continue
             if nxt.low in LOWER_PARTICLES and _particle(toks, i + 1, lower_name):
                 emit(i, _run_on(toks, i, lower_word), "lower particle")
+                continue
+            # Two at the start of a sentence, before a verb: "zeynep yilmaz was upset".
+            if (
+                t.first_of_sentence
+                and lower_name(nxt)
+                and _SPOKEN_RE.search(t.low)
+                and _SPOKEN_RE.search(nxt.low)  # not "cbt dbt was offered"
+                and i + 2 < n
+                and toks[i + 2].low in _PERSON_VERBS
+                and _joined(nxt, toks[i + 2])
+            ):
+                emit(i, i + 1, "lower pair")
                 continue
     return out
 
