@@ -312,6 +312,12 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
 
 
 _WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
+# What a person has, after their name: "oluwadamilare's phone was seized".
+_BELONGINGS = frozenset(
+    "phone car flat house home room bedroom bag wallet kids children licence order tag "
+    "curfew appointment appointments case file solicitor worker officer landlord dog van "
+    "bike account benefits money debts family friends friend mates mobile address".split()
+)
 # What follows a person between commas: "her ex, dean, has been released".
 _AFTER_VERBS = frozenset("has had is was will would said says who came rang".split())
 # Verbs of speech a thing does not do: "rocky said", "amber answered".
@@ -467,7 +473,16 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
                 if _joined(t, toks[i + 1]):
                     out.append((i, i, "speaks"))
                     continue
-        # Whose relation: "kavitha rajaratnam's son", "Kasia's ex", "wei ling's partner".
+        # Whose relation: "kavitha rajaratnam's son", "Kasia's ex", "wei ling's partner";
+        # or whose things, for a word that is no English word: "oluwadamilare's phone".
+        if (
+            t.possessive
+            and i + 1 < n
+            and toks[i + 1].low in _BELONGINGS
+            and (lower_name(t) or (capital_name(t) and lex.unusual(t.low)))
+        ):
+            emit(i, i, "owner")
+            continue
         if t.possessive and i + 1 < n and toks[i + 1].low in _RELATIONS:
             if name_word(t) or (i > 0 and lower_name(toks[i - 1]) and _joined(toks[i - 1], t)):
                 emit(i, i, "owner")
