@@ -6,15 +6,24 @@ the rules here read what is around a word instead:
 
 - after a cue that introduces a person ("his partner", "spoke to", "real name is", "calls
   him", "met with"), the next word is a name unless it is an ordinary English word, a place
-  or on the keep list; so "his son will be there" and "spoke to probation" are left alone;
+  or on the keep list; so "his son will be there" and "spoke to probation" are left alone.
+  A listed first name that is also a word counts after such a cue at the end of a phrase
+  ("spoke to frank today"), never a modal ("his son will");
 - before a verb of speech or action ("kyle said", "Mthunzi answered the door") likewise;
+- whose relation or belongings: "kavitha rajaratnam's son", "oluwadamilare's phone";
+  someone "and his brother";
 - two unusual words in a row where one is a listed first name or surname ("liam o'connor",
-  "wei zhang") are a name without any cue;
-- a nickname in quotes inside a name ("Mthunzi 'Zee' Dlamini") belongs to it.
+  "wei zhang"), or joined by a particle ("eoghan ua buachalla"), are a name without a cue;
+  so is a lower-case surname by its shape ("the mcginleys");
+- a nickname in quotes inside a name ("Mthunzi 'Zee' Dlamini", "parminder 'pinky' gill"),
+  or after a naming cue up to a comma ("goes by little t,", "his brother, known as bones,";
+  but "what is known as hypervigilance" is no nickname).
 
-A name found here runs on over further unusual words and name particles ("aoife nic giolla
-phádraig", "Bronwen ferch Rhys"). Each rule returns token ranges (first, last) and a rule
-name; `reflect_bot.redact` turns them into candidates.
+A name found here runs on over further name words and particles ("aoife nic giolla
+phádraig", "Bronwen ferch Rhys", "Mac an tSaoir", "Huang Jun") and back over a listed first
+name before it ("martin joyce"), never over a relation ("his auntie grace"). A saint's name
+is part of a day or a place ("st david's day"). Each rule returns token ranges (first,
+last) and a rule name; `reflect_bot.redact` turns them into candidates.
 """
 
 from __future__ import annotations
