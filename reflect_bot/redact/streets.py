@@ -74,9 +74,10 @@ _BARE_UNIT_RE = re.compile(
     r"(?![\w/.:]|[.:][0-9])"
 )
 _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W\d_]+)")
-# A house name after "at" with its street after it: "Staying at The Old Forge, Church Road".
+# A house name after "at" or "to" with its street after it: "Staying at The Old Forge,
+# Church Road", "Moved to The Willows, Station Road".
 _HOUSE_NAME_RE = re.compile(
-    rf"(?<![\w])at[ \t]+((?:The[ \t]+)?{_NAME_WORDS})"
+    rf"(?<![\w])(?:at|to|in|into)[ \t]+((?:The[ \t]+)?{_NAME_WORDS})"
     rf"(?=,[ \t]*{_NAME_WORDS}[ \t]+(?:{_PLAIN}|{_LOOSE})\b)"
 )
 # Streets typed in lower case after a living cue: "staying with his cousin on maple
