@@ -197,6 +197,14 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
             kind = vocab.kind.get(t.low)
             if caps_pair and kind:
                 continue
+            if (
+                i + 1 < n
+                and toks[i + 1].low in _NOT_SURNAME_SUFFIXES
+                and toks[i + 1].name_shaped()
+                and _joined(t, toks[i + 1])
+                and not related
+            ):
+                continue  # "Albert Dock", "Victoria Station": a place named after someone
             last = extend(i, 3, initials=True, caps=caps_pair)
             if caps_pair and last == i:
                 continue  # a lone capitalised "JACK" in mixed text: too weak

@@ -173,10 +173,13 @@ UNIT_WORDS = frozenset(
     "step steps mph lane lanes bus buses times percent per am pm ish wk wks hrs yrs mg ml "
     "pts pt".split()
 )
-# After a first name these words mean a place ("Albert Road"), not a surname.
+# After a first name these words mean a place ("Albert Road", "Victoria Park", "Albert
+# Dock"), not a surname.
 _NOT_SURNAME_SUFFIXES = frozenset(
     "road rd street avenue ave close drive crescent cres terrace tce gardens gdns mews square "
-    "sq parade boulevard way place grove walk row rise view estate".split()
+    "sq parade boulevard way place grove walk row rise view estate dock docks station "
+    "hospital centre center stadium arena college school university library pier quay wharf "
+    "airport prison".split()
 )
 
 
