@@ -150,7 +150,10 @@ class Retriever:
             if mode != "lexical"
             else ({}, {})
         )
-        lexical = self.lexical.scores(query, max(CANDIDATES, k * 4)) if mode != "dense" else {}
+        # BM25's share goes to a fixed number of passages, and MMR scales relevance over a
+        # fixed number of candidates, so the first results never depend on how many were
+        # asked for: the top 5 of `search(q, 50)` are `search(q, 5)`.
+        lexical = self.lexical.scores(query, CANDIDATES) if mode != "dense" else {}
         fused = self._fuse(dense, lexical, s.fusion if mode == "hybrid" else "rrf")
         ranked = sorted(fused, key=lambda p: (-fused[p], p))[: max(CANDIDATES, k * 3)]
         if s.mmr and mode == "hybrid":
@@ -183,7 +186,8 @@ class Retriever:
         if len(ranked) <= 1:
             return ranked[:k]
         rel = np.array([fused[p] for p in ranked])
-        rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
+        top, floor = rel[0], rel[: CANDIDATES].min()
+        rel = (rel - floor) / ((top - floor) or 1.0)
         chosen = mmr(rel, self.index.passage_vectors[ranked], k, MMR_LAMBDA, first=0)
         return [ranked[i] for i in chosen]
 

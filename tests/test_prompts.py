@@ -133,6 +133,31 @@ def test_safety_routes_are_the_uk_ones(prompts):
     assert prompts.safety.routes[0].contact == "999"  # an emergency comes first
 
 
+
+
+def test_every_number_in_the_safety_routes_carries_its_source():
+    """A number shown to someone in crisis must be checkable: each one appears in the comment
+    just above its route, and that comment names a dated source ('accessed' or a year)."""
+    lines = (PROMPTS_DIR / "safety.yaml").read_text(encoding="utf-8").splitlines()
+    unsourced = []
+    for i, line in enumerate(lines):
+        contact = re.match(r"\s*(?:-\s*)?contact:\s*(.+)", line)
+        if not contact:
+            continue
+        comment: list[str] = []
+        j = i - 1
+        while j >= 0 and not lines[j].lstrip().startswith("- name:"):
+            j -= 1
+        j -= 1
+        while j >= 0 and lines[j].lstrip().startswith("#"):
+            comment.insert(0, lines[j])
+            j -= 1
+        note = " ".join(comment)
+        dated = re.search(r"accessed 20\d\d|\b(19|20)\d\d\b", note)
+        for number in re.findall(r"\d[\d ]*\d|\d", contact.group(1)):
+            if number.strip() not in note or not dated:
+                unsourced.append((i + 1, number.strip()))
+    assert not unsourced, unsourced
 # --- malformed files ------------------------------------------------------------------------
 
 

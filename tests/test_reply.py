@@ -101,10 +101,11 @@ def test_an_empty_message_needs_no_model():
         (NOBODY, ["in England choose the mental health option, in Wales press 2",
                   "Your Employee Assistance Programme"], []),
         (safety.Organisation(nation="wales"),
-         ["call 111 and press 2", "0808 164 0123", "0808 80 10 800"], ["mental health option"]),
+         ["call 111 and press 2", "Samaritans in Welsh", "0808 80 10 800"],
+         ["mental health option"]),
         (safety.Organisation(nation="england", eap_name="Care First", eap_phone="0800 174319"),
          ["call 111 and choose the mental health option", "Care First", "0800 174319"],
-         ["press 2", "intranet", "0808 164 0123"]),
+         ["press 2", "intranet", "Samaritans in Welsh", "0808 80 10 800"]),
     ],
 )
 def test_the_routes_follow_the_organisation_settings(organisation, present, absent):
