@@ -9,7 +9,9 @@
 
 `-v` lists the misses. `python bench/eval.py FILE.yaml ...` measures only the given files (a new
 held-out round, before it is folded in): a list of labelled messages is scored as stories, a
-mapping with `crisis` and `not_crisis` as a crisis round."""
+mapping with `crisis` and `not_crisis` as a crisis round. With `--leave-out`, each story file is
+scored by a composer that has not learnt from it (its messages taken out of
+prompts/labelled_messages.yaml): the honest measure of a folded round."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ def main() -> int:
     retriever = Retriever.open()
     rounds = [Path(a) for a in sys.argv[1:] if a.endswith(".yaml")]
     if rounds:
+        if "--leave-out" in sys.argv:
+            return _leave_out(retriever, rounds, verbose="-v" in sys.argv)
         return _rounds(RetrievalComposer(retriever), rounds, verbose="-v" in sys.argv)
     cases = load_cases(ROOT / "tests" / "retrieval_cases.yaml")
     shipped = retriever.ranking
@@ -65,6 +69,33 @@ def _rounds(composer, paths: list[Path], verbose: bool) -> int:
             _crisis(composer, [(str(path), _texts(data["crisis"]), _texts(data["not_crisis"]))],
                     verbose)
         else:
+            _story_table(composer, [path], set(), verbose)
+    return 0
+
+
+def _leave_out(retriever, paths: list[Path], verbose: bool) -> int:
+    """Each story file scored without its own messages among the labelled examples."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from reflect_bot.evaluation import load_stories
+    from reflect_bot.prompts import PROMPTS_DIR, load_prompts
+    from reflect_bot.reply import RetrievalComposer
+
+    labelled = yaml.safe_load((PROMPTS_DIR / "labelled_messages.yaml").read_text("utf-8"))
+    for path in paths:
+        own = {" ".join(s.message.split()) for s in load_stories(path)}
+        kept = [m for m in labelled["messages"] if " ".join(m["text"].split()) not in own]
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "prompts"
+            shutil.copytree(PROMPTS_DIR, folder)
+            (folder / "labelled_messages.yaml").write_text(
+                yaml.safe_dump({"messages": kept}, allow_unicode=True), encoding="utf-8")
+            print(f"{path}: {len(labelled['messages']) - len(kept)} of its messages left out "
+                  "of the labelled examples")
+            composer = RetrievalComposer(retriever, prompts=load_prompts(folder))
             _story_table(composer, [path], set(), verbose)
     return 0
 

@@ -108,6 +108,7 @@ class TypeWording:
     openers: tuple[str, ...]
     closings: tuple[str, ...]
     questions: tuple[str, ...] = ()
+    long_openers: tuple[str, ...] = ()  # only for a message long enough to say "a lot"
     requires: tuple[str, ...] = ()  # a message is this kind only if it has one of these cues
     excludes: tuple[str, ...] = ()  # ...and none of these
 
@@ -157,6 +158,7 @@ class SupportNote:
     intro: str
     routes: tuple[CrisisRoute, ...]
     cues: tuple[str, ...]
+    topics: tuple[str, ...] = ()  # the guidance on the moment itself, weighed first
 
 
 @dataclass(frozen=True)
@@ -465,6 +467,7 @@ def _safety(path: Path) -> SafetyWording:
                 intro=f.text(raw, "intro", f"support.{kind}"),
                 routes=_routes(f, raw, "routes", f"support.{kind}"),
                 cues=f.texts(raw, "cues", f"support.{kind}"),
+                topics=f.texts(raw, "topics", f"support.{kind}") if "topics" in raw else (),
             )
             for kind, raw in f.mapping(f.data, "support").items()
         },
@@ -523,6 +526,7 @@ def _by_type(f: _File) -> dict[str, TypeWording]:
             openers=f.texts(entry, "openers", where),
             closings=f.texts(entry, "closings", where),
             questions=questions,
+            long_openers=f.texts(entry, "long_openers", where) if "long_openers" in entry else (),
             requires=f.texts(entry, "requires", where) if "requires" in entry else (),
             excludes=f.texts(entry, "excludes", where) if "excludes" in entry else (),
         )

@@ -399,3 +399,64 @@ def test_someone_elses_risk_gets_safeguarding_guidance_not_the_banner(composer, 
     assert reply.grounded
     topic = composer.prompts.safety.client_risk_topic
     assert any(p.passage_id in corpus.topics[topic].passage_ids for p in reply.points)
+
+
+# --- understanding without the model -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "aside"),
+    [
+        ("i did think about recall, talked it thru with SPO and we agreed not to - hes housed",
+         {"recall"}),
+        ("honestly thought id be recalling him by friday. instead he rang me to say hed used",
+         {"recall"}),
+        ("decided against recall, SPO agreed, still lying awake", {"recall"}),
+        ("we considered a breach but didn't in the end", {"breach"}),
+        ("had to recall a 19 yr old today and he cried", set()),
+        ("i was thinking about recall and i think it's needed now, he's not engaging", set()),
+        ("we considered a breach. he didn't turn up again", set()),
+    ],
+)
+def test_an_event_weighed_up_and_not_done_is_set_aside(message, aside):
+    from reflect_bot.reply.understand import set_aside_events
+
+    events = default_prompts().replies.events
+    assert set(set_aside_events(safety.analyse(message), events)) == aside
+
+
+def test_a_short_message_is_never_told_it_said_a_lot():
+    from reflect_bot.reply.composer import listening_reply
+    from reflect_bot.reply.opening import LONG_MESSAGE_WORDS
+
+    prompts = default_prompts()
+    long_only = {line for w in prompts.replies.by_type.values() for line in w.long_openers}
+    assert long_only, "prompts/replies.yaml has no long_openers left to test"
+    short = [f"he {verb} in the session today" for verb in
+             ("shouted", "cried", "left", "laughed", "swore", "lied", "sighed", "stared")]
+    openers = {listening_reply(m, prompts, safety.Organisation()).acknowledgement for m in short}
+    assert not openers & long_only
+    words = " ".join(["he talked about his childhood and his dad and the care home"] * 5)
+    assert len(words.split()) >= LONG_MESSAGE_WORDS
+    seen = {listening_reply(f"{words} {i}", prompts, safety.Organisation()).acknowledgement
+            for i in range(40)}
+    assert seen & long_only, "a long message can be told it said a lot"
+
+
+@pytest.mark.parametrize(
+    ("message", "froze"),
+    [("froze when he raised his voice", True), ("I just stood there like a lemon", True),
+     ("he froze when I asked about his dad", False), ("I didn't freeze, I kept talking", False)],
+)
+def test_freezing_is_read_as_the_practitioners_own_reaction(message, froze):
+    from reflect_bot.reply.understand import own_feelings
+
+    assert ("froze" in own_feelings(message, default_prompts().replies.feelings)) is froze
+
+
+def test_hard_moment_topics_are_real_topics():
+    from reflect_bot.corpus import load_corpus
+
+    topics = load_corpus().topics
+    named = [t for note in default_prompts().safety.support.values() for t in note.topics]
+    assert named and all(t in topics for t in named), named

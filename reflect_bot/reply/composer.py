@@ -54,6 +54,9 @@ NO_FIT_MARGIN = 0.15
 # before: on its own it must reach this floor, and with the conversation the threshold.
 FOLLOW_UP_FLOOR = 0.30
 CONTEXT_WEIGHTS = (0.5, 0.25)  # earlier messages, most recent first (the latest counts 1.0)
+# A second point from the same passage only if it is nearly as close to the message as the
+# first: one fitting point is better than a second about something else.
+SECOND_POINT_RATIO = 0.65
 QUESTIONS_GROUNDED = 2
 QUESTIONS_ALONE = 3
 STAGE_LAMBDA = 0.7  # a guided stage's questions: relevance, then variety
@@ -284,7 +287,9 @@ class RetrievalComposer:
                 continue
             order = np.argsort(-(vectors @ role.aspect), kind="stable")
             fresh = [i for i in order if texts[i] not in quoted] or list(order)
-            take = [texts[i] for i in fresh[: role.points]]
+            closeness = vectors @ role.aspect
+            take = [texts[i] for i in fresh[: role.points]
+                    if i == fresh[0] or closeness[i] >= SECOND_POINT_RATIO * closeness[fresh[0]]]
             if not take:
                 continue
             marker = len(cited) + 1

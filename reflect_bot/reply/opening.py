@@ -17,6 +17,7 @@ from reflect_bot.reply.understand import Understanding
 # kinds of message where a named feeling is acknowledged before anything else
 FEELING_FIRST = frozenset({"story", "own-state", "follow-up", "how-to", "good-news"})
 POSITIVE = frozenset({"proud", "relieved"})
+LONG_MESSAGE_WORDS = 40  # "there is a lot in what you have described" needs this many words
 
 
 def pick(options: Sequence[str], seed: str, used: set[str] | frozenset[str] = frozenset()) -> str:
@@ -37,7 +38,11 @@ def acknowledgement(
         if understood.kind == "good-news" or not set(feelings) <= POSITIVE:
             feelings = [f for f in feelings if f not in POSITIVE] or feelings
         return pick(by_id[feelings[0]].lines, understood.text, used)
-    return pick(prompts.replies.by_type[understood.kind].openers, understood.text, used)
+    wording = prompts.replies.by_type[understood.kind]
+    options = wording.openers
+    if len(understood.text.split()) >= LONG_MESSAGE_WORDS:
+        options = (*options, *wording.long_openers)
+    return pick(options, understood.text, used)
 
 
 def closing(

@@ -143,14 +143,27 @@ _SET_ASIDE = re.compile(r"\b(?:rather\s+than|instead\s+of|against|without|held\s
                         r"holding\s+off|no\s+need\s+for|avoid\w*)(?:\s+(?:a|an|the|on|him|her|them))*\s*$")
 
 
+# "I did think about recall ... we agreed not to", "thought I'd be recalling him by Friday.
+# Instead he rang me": weighed up, then not done
+_WEIGHED = re.compile(r"\b(?:thought\s+(?:about|of|i'?d\s+be|i\s+would\s+be|i\s+was\s+going\s+to)|"
+                      r"think\s+about|thinking\s+about|consider\w*|weigh\w*\s+up|"
+                      r"was\s+going\s+to|were\s+going\s+to|nearly|almost|talked\s+about|"
+                      r"discussed|wondered\s+about)(?:\s+(?:a|an|the|him|her|them|on))*\s*$")
+_DECIDED_NOT = re.compile(r"\b(?:agreed|decided|chose|opted)\s+not\s+to\b|\bdecided\s+against\b|"
+                          r"\binstead\b|\bbut\s+(?:didn'?t|did\s+not)\b|\bwe\s+won'?t\b|\bnot\s+going\s+to\b")
+
+
 def set_aside_events(analysed: safety.Analysed, events: Sequence[Event]) -> frozenset[str]:
     """Events the conversation (analysed once, by `safety.analyse`) names only to say they
     did not or will not happen."""
+    text = analysed.text
     out = set()
     for event in events:
-        found = [m for c in event.in_message for m in cue_regex(c).finditer(analysed.text)]
+        found = [m for c in event.in_message for m in cue_regex(c).finditer(text)]
         if found and all(analysed.negated(m.start(), window=4)
-                         or _SET_ASIDE.search(analysed.text[max(0, m.start() - 40):m.start()])
+                         or _SET_ASIDE.search(text[max(0, m.start() - 40):m.start()])
+                         or (_WEIGHED.search(text[max(0, m.start() - 40):m.start()])
+                             and _DECIDED_NOT.search(text, m.end()))
                          for m in found):
             out.add(event.id)
     return frozenset(out)

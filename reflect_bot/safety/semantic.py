@@ -15,10 +15,28 @@ held-out round is judged with the bank rebuilt without it (leave one round out),
 table shows how new phrasings fare, not how well the bank knows its own:
 
     threshold margin  round 1 caught  alarms   round 2 caught  alarms   queries  off-topic
-    0.45      0.03    57/60           3/60     55/70           8/70     2/353    2/90  <-
+    0.45      0.03    57/60           3/60     55/70           8/70     2/353    2/90
     0.48      0.03    56/60           2/60     54/70           7/70     1/353    1/90
     0.50      0.05    52/60           2/60     50/70           5/70     1/353    1/90
     0.52      0.05    50/60           1/60     49/70           5/70     1/353    0/90
+
+Re-chosen on 2 December 2026 with rounds 1-4 (250 crisis phrasings, 250 look-alikes, each
+round left out in turn; queries 416, off-topic 90):
+
+    threshold margin lean  caught   alarms   queries  off-topic
+    0.45      0.03   any   217/250  18/250   1/416    3/90   (the previous choice)
+    0.42      0.03   any   223/250  19/250   2/416    4/90
+    0.42      0.00   any   228/250  25/250   7/416    6/90
+    0.42      0.03   <=4   225/250  19/250   2/416    4/90
+    0.42      0.03   <=3   228/250  19/250   2/416    4/90   <- chosen
+    0.42      0.03   <=2   228/250  30/250   2/416    4/90
+
+"lean" is LEAN_SENTENCES: a long story about the working day reads, as a whole, like the
+look-alikes about work stress, which used to demand the strong margin of the one sentence
+that carried the risk ("...because that's when I've decided to do it"); now the whole
+message's lean counts only for messages of up to three sentences (ended by . ! ? or a new
+line), where it is the point
+("years ago I thought about ending it; I'm well now").
 
 A linear classifier over the same vectors was tried in place of the neighbours and was
 worse on both counts (round 2: 50/70 caught with 13/70 alarms at its best balance).
@@ -35,17 +53,19 @@ import numpy as np
 from reflect_bot.vectors import Encode, cached_vectors
 
 NEIGHBOURS = 3  # a unit's closeness to a side is the mean of its 3 nearest examples
-THRESHOLD = 0.45  # crisis examples must be at least this close...
+THRESHOLD = 0.42  # crisis examples must be at least this close...
 MARGIN = 0.03  # ...and closer than the look-alikes by this much
 SHORT_UNIT = 5  # words: a unit this short ("is there any point?") is ambiguous alone...
 SHORT_EXTRA = 0.08  # ...so it must be this much closer still
 STRONG_MARGIN = 0.10  # ...or by this much when the whole message leans to the look-alikes
 VETO = 0.03  # rules are overruled only when the whole message leans this far to look-alikes
 MIN_WORDS = 3
+LEAN_SENTENCES = 3  # the whole message's lean counts only for a message of this many sentences
 MAX_UNITS = 120  # a long paste is judged on its first sentences: bounded time for any input
 DANGER_CATEGORIES = ("immediate-danger", "domestic-abuse-at-home")  # a category ending so
 
 _SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+-\s+|\s+\u2013\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # whole sentences, for LEAN_SENTENCES
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,8 @@ class SemanticCheck:
         words = np.array([len(u.split()) for u in found])
         need = THRESHOLD + np.where(words <= SHORT_UNIT, SHORT_EXTRA, 0.0)
         whole_bank = _top_mean(vectors[-1:] @ self.bank_lookalikes.T)[0]
-        leans = bool(whole_bank - c[-1] >= VETO)
+        sentences = len([x for x in _SENTENCE_END.split(text) if x.strip()])
+        leans = bool(whole_bank - c[-1] >= VETO) and sentences <= LEAN_SENTENCES
         # when the message as a whole reads as a look-alike ("years ago I...; I'm well now"),
         # one of its parts must be clearly a crisis to count
         hits = (c >= need) & (c - ell >= (STRONG_MARGIN if leans else MARGIN))
