@@ -132,6 +132,9 @@ class ReplyWording:
     no_fit: str
     empty: str
     guided: GuidedWording
+    # staff topics about one situation (a colleague's struggles, abuse aimed at you, a death):
+    # guidance on the practitioner's own reaction comes from them only in that situation
+    situational_staff_topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -433,6 +436,8 @@ def _replies(path: Path) -> ReplyWording:
         no_fit=f.text(f.data, "no_fit"),
         empty=f.text(f.data, "empty"),
         guided=guided,
+        situational_staff_topics=f.texts(f.data, "situational_staff_topics")
+        if "situational_staff_topics" in f.data else (),
     )
 
 

@@ -193,41 +193,17 @@ def test_safety_never_loads_the_model():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_long_story_does_not_hide_its_one_risky_sentence():
-    """The whole message's lean towards the look-alikes (a story about the working day reads
-    like work stress) demands the strong margin only of short messages (semantic.py
-    LEAN_SENTENCES): in a long story, one sentence close to the crisis side still counts,
-    while a short message that leans to the look-alikes as a whole still needs it."""
-    import numpy as np
 
-    from reflect_bot.safety.semantic import Bank, SemanticCheck
-    from reflect_bot.vectors import DIMENSION
+@pytest.mark.slow
+def test_ordinary_post_session_stories_rarely_show_the_crisis_routes(composer):
+    """The labelled stories (tests/stories/) not about the practitioner's own safety: a
+    reply to an ordinary hard day must not open with crisis routes. Three of 377 do today
+    (semantic.py's table); a change that alarms on more fails here."""
+    import glob
 
-    crisis_side, lookalike_side = np.zeros(DIMENSION), np.zeros(DIMENSION)
-    crisis_side[0], lookalike_side[1] = 1.0, 1.0
-
-    def unit(a: float, b: float) -> np.ndarray:
-        v = a * crisis_side + b * lookalike_side
-        return (v / np.linalg.norm(v)).astype(np.float32)
-
-    def encode(texts):  # only the test's own made-up words, so no real text is remembered
-        out = []
-        for t in texts:
-            if t.count(".") > 2:
-                out.append(unit(0.2, 1.0))  # the whole story: clearly work talk
-            elif "qzrisk" in t:
-                out.append(unit(0.6, 0.55))  # closer to crisis by about 0.06
-            elif "qzcrisis" in t:
-                out.append(unit(1.0, 0.0))
-            else:
-                out.append(unit(0.0, 1.0))
-        return np.vstack(out)
-
-    bank = Bank(tuple((f"qzcrisis example {i}", "plan") for i in range(3)),
-                tuple(f"qzwork example {i}" for i in range(3)))
-    check = SemanticCheck(bank, encode)
-    risky = "qzrisk sentence with enough words."
-    work = ["qzwork delius was down again.", "qzwork three reports were due.",
-            "qzwork my spo wanted them.", "qzwork then the inspection prep."]
-    assert check.judge(" ".join([*work[:2], risky, *work[2:]])).crisis
-    assert not check.judge(" ".join([work[0], risky, work[1]])).crisis
+    stories = [s for f in sorted(glob.glob(str(TESTS_DIR / "stories" / "*.yaml")))
+               for s in yaml.safe_load(Path(f).read_text(encoding="utf-8"))
+               if not s.get("practitioner_safety", False)]
+    alarmed = [s["id"] for s in stories if composer.check(s["message"]).crisis]
+    assert len(stories) >= 350
+    assert len(alarmed) <= 3, alarmed

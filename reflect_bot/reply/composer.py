@@ -22,6 +22,7 @@ from reflect_bot.prompts import PROMPTS_DIR, Prompts, Stage, default_prompts, lo
 from reflect_bot.reply import opening, questions
 from reflect_bot.reply.model import Cited, Focus, Point, Reply, Turn
 from reflect_bot.reply.plan import Evidence, Planner, Role
+from reflect_bot.reply.questions import presupposes
 from reflect_bot.reply.sentences import quotable_spans
 from reflect_bot.reply.understand import ON_TOPIC, Understander, Understanding
 from reflect_bot.retrieval import Retriever
@@ -196,7 +197,7 @@ class RetrievalComposer:
                 given = {c.passage.id for t in history for c in t.reply.cited}
                 quoted = {p.text for t in history for p in t.reply.points}
                 roles = self.planner.plan(understood, evidence, qvec, given)
-                points, cited = self._points(roles, quoted, evidence)
+                points, cited = self._points(roles, quoted, evidence, understood)
                 fits = bool(points)
 
         chosen_questions: tuple[str, ...] = ()
@@ -277,7 +278,8 @@ class RetrievalComposer:
             evidence.best_similarity >= self.threshold
 
     def _points(
-        self, roles: Sequence[Role], quoted: set[str], evidence: Evidence
+        self, roles: Sequence[Role], quoted: set[str], evidence: Evidence,
+        understood: Understanding,
     ) -> tuple[tuple[Point, ...], tuple[Cited, ...]]:
         points: list[Point] = []
         cited: list[Cited] = []
@@ -287,6 +289,11 @@ class RetrievalComposer:
                 continue
             order = np.argsort(-(vectors @ role.aspect), kind="stable")
             fresh = [i for i in order if texts[i] not in quoted] or list(order)
+            if cited:  # a further point about a breach, a recall... nobody mentioned is a stretch
+                fresh = [i for i in fresh
+                         if presupposes(texts[i], understood, self.prompts) is None]
+                if not fresh:
+                    continue
             closeness = vectors @ role.aspect
             take = [texts[i] for i in fresh[: role.points]
                     if i == fresh[0] or closeness[i] >= SECOND_POINT_RATIO * closeness[fresh[0]]]

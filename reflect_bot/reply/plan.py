@@ -254,9 +254,10 @@ class Planner:
             text = " ".join(understood.reaction) or understood.text
             aspect = self.retriever.encode([text])[0]
             staff = self.understander.topic_evidence(text)
+            situational = set(self.prompts.replies.situational_staff_topics) - set(ranked[:5])
             candidates = [t for t in staff if corpus.topics.get(t) and
                           corpus.topics[t].area in STAFF_AREAS and
-                          t not in self.prompts.safety.crisis_topics]
+                          t not in self.prompts.safety.crisis_topics and t not in situational]
             if candidates:
                 topic = max(candidates, key=lambda t: (staff[t], t))
                 found = self.best_passage(topic, aspect, evidence, exclude)

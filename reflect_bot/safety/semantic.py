@@ -23,20 +23,18 @@ table shows how new phrasings fare, not how well the bank knows its own:
 Re-chosen on 2 December 2026 with rounds 1-4 (250 crisis phrasings, 250 look-alikes, each
 round left out in turn; queries 416, off-topic 90):
 
-    threshold margin lean  caught   alarms   queries  off-topic
-    0.45      0.03   any   217/250  18/250   1/416    3/90   (the previous choice)
-    0.42      0.03   any   223/250  19/250   2/416    4/90
+    threshold margin lean  caught   alarms   queries  off-topic  stories alarmed
+    0.45      0.03   any   217/250  18/250   1/416    3/90       3/377    (the previous choice)
+    0.42      0.03   any   223/250  19/250   2/416    4/90       3/377    <- chosen
     0.42      0.00   any   228/250  25/250   7/416    6/90
-    0.42      0.03   <=4   225/250  19/250   2/416    4/90
-    0.42      0.03   <=3   228/250  19/250   2/416    4/90   <- chosen
-    0.42      0.03   <=2   228/250  30/250   2/416    4/90
+    0.42      0.03   <=3   228/250  19/250   2/416    4/90       12/377
+    0.42      0.03   <=4   225/250  19/250   2/416    4/90       7/377
 
-"lean" is LEAN_SENTENCES: a long story about the working day reads, as a whole, like the
-look-alikes about work stress, which used to demand the strong margin of the one sentence
-that carried the risk ("...because that's when I've decided to do it"); now the whole
-message's lean counts only for messages of up to three sentences (ended by . ! ? or a new
-line), where it is the point
-("years ago I thought about ending it; I'm well now").
+"stories alarmed": the labelled practitioner stories in tests/stories/ not marked as about
+the practitioner's own safety that were shown the crisis routes. "lean <= 3" (letting a long
+story's overall lean towards work talk count only for messages of up to three sentences)
+caught five more long crisis stories but alarmed on four times as many ordinary ones, so it
+was not kept.
 
 A linear classifier over the same vectors was tried in place of the neighbours and was
 worse on both counts (round 2: 50/70 caught with 13/70 alarms at its best balance).
@@ -60,12 +58,10 @@ SHORT_EXTRA = 0.08  # ...so it must be this much closer still
 STRONG_MARGIN = 0.10  # ...or by this much when the whole message leans to the look-alikes
 VETO = 0.03  # rules are overruled only when the whole message leans this far to look-alikes
 MIN_WORDS = 3
-LEAN_SENTENCES = 3  # the whole message's lean counts only for a message of this many sentences
 MAX_UNITS = 120  # a long paste is judged on its first sentences: bounded time for any input
 DANGER_CATEGORIES = ("immediate-danger", "domestic-abuse-at-home")  # a category ending so
 
 _SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+-\s+|\s+\u2013\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # whole sentences, for LEAN_SENTENCES
 
 
 @dataclass(frozen=True)
@@ -118,8 +114,7 @@ class SemanticCheck:
         words = np.array([len(u.split()) for u in found])
         need = THRESHOLD + np.where(words <= SHORT_UNIT, SHORT_EXTRA, 0.0)
         whole_bank = _top_mean(vectors[-1:] @ self.bank_lookalikes.T)[0]
-        sentences = len([x for x in _SENTENCE_END.split(text) if x.strip()])
-        leans = bool(whole_bank - c[-1] >= VETO) and sentences <= LEAN_SENTENCES
+        leans = bool(whole_bank - c[-1] >= VETO)
         # when the message as a whole reads as a look-alike ("years ago I...; I'm well now"),
         # one of its parts must be clearly a crisis to count
         hits = (c >= need) & (c - ell >= (STRONG_MARGIN if leans else MARGIN))
