@@ -130,26 +130,27 @@ def _find_dob(text: str) -> list[_Cand]:
             out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
 
     for m in _WORD_DATE_RE.finditer(text):
-        day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
-        month = _MONTHS.get(m.group(2).lower())
-        if day is None or month is None or not birth_context(m.start(), m.end()):
+        word_day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
+        named = _MONTHS.get(m.group(2).lower())
+        if word_day is None or named is None or not birth_context(m.start(), m.end()):
             continue
         y = m.group(3)
-        year = f"{_year4(y, this_year):04d}" if y else "-"
-        key = f"{year}-{month:02d}-{day:02d}"
+        year_text = f"{_year4(y, this_year):04d}" if y else "-"
+        key = f"{year_text}-{named:02d}-{word_day:02d}"
         out.append(_Cand(m.start(), m.end(), "DOB", key))
 
     for m in _MONTH_YEAR_RE.finditer(text):
-        month = _MONTHS.get(m.group(1).lower())
-        if month and old_enough(int(m.group(2))) and birth_context(m.start(), m.end()):
-            out.append(_Cand(m.start(), m.end(), "DOB", f"{int(m.group(2)):04d}-{month:02d}"))
+        named = _MONTHS.get(m.group(1).lower())
+        if named and old_enough(int(m.group(2))) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{int(m.group(2)):04d}-{named:02d}"))
 
     for rx, day_group, month_group in ((_DMY_RE, 1, 2), (_MDY_RE, 2, 1)):
         for m in rx.finditer(text):
             month_word = m.group(month_group)
-            month = _MONTHS.get(month_word.lower())
-            if month is None:
+            named = _MONTHS.get(month_word.lower())
+            if named is None:
                 continue
+            month = named
             day = int(m.group(day_group))
             y = m.group(3)
             ctx = birth_context(m.start(), m.end())
