@@ -13,6 +13,7 @@ from textual import events
 from reflect_bot.index import OpenResult
 from reflect_bot.settings import Settings
 from reflect_bot.tui.app import ReflectApp
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.widgets.chat_message import PendingMessage
 from reflect_bot.tui.widgets.message_input import MessageInput
 
@@ -48,7 +49,7 @@ def status(app) -> str:
 async def test_first_run_says_it_is_building_the_index_with_progress(building):
     app = ReflectApp(settings=Settings(), composer=FixedComposer())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.engine_state == "indexing")
+        await wait_for(pilot, lambda: app.engine_state is EngineState.INDEXING)
         assert "Building the guidance index (first run, about 30-40 s): 0% done" in status(app)
         assert "search model" not in status(app)
         box = app.screen.query_one(MessageInput)
@@ -63,7 +64,7 @@ async def test_first_run_says_it_is_building_the_index_with_progress(building):
         building[0].set()
         await wait_for(pilot, lambda: "64% done, about" in status(app))
         building[1].set()
-        await wait_for(pilot, lambda: app.engine_state == "ready")
+        await wait_for(pilot, lambda: app.engine_state is EngineState.READY)
         await wait_for(pilot, lambda: app.screen.turns)
         assert not app.screen.query_one("#engine-status").display
-        assert app.first_run
+        assert app.engine.first_run
