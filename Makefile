@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench eval lint index clean
+.PHONY: setup run test test-fast bench eval lint index wheelhouse clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ run: index
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The core alone: no embedding model, no Textual app, no wheel build (see pyproject markers).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not ui and not build"
+
 bench: setup
 	$(BIN)/python bench/run.py
 
@@ -32,6 +36,12 @@ eval: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# On a connected machine: every wheel reflect-bot needs, into wheelhouse/ (README: offline).
+wheelhouse: setup
+	rm -rf build  # setuptools would carry files deleted since the last build
+	$(BIN)/python -m pip wheel --wheel-dir wheelhouse .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

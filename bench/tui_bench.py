@@ -3,7 +3,7 @@
 Each run starts a new Python process that runs `ReflectApp` headless with `run_test()`.
 "first frame": from process start (before any import) until the Reflect screen is mounted
 and its first refresh has been written out (`call_after_refresh`). "ready": until
-`engine_state` is "ready" (corpus, model and index loaded in the worker). The index cache is
+`engine_state` is READY (corpus, model and index loaded in the worker). The index cache is
 whatever the environment points at (bench/run.py builds it first): a normal, cached start.
 
 Prints tab-separated lines for bench/run.py: `what<TAB>value`. Progress goes to stderr.
@@ -30,6 +30,7 @@ def child(started: float) -> None:
 
     from reflect_bot.settings import Settings
     from reflect_bot.tui.app import ReflectApp
+    from reflect_bot.tui.engine import EngineState
     from reflect_bot.tui.screens.reflect import ReflectScreen
 
     async def run() -> dict[str, float]:
@@ -41,10 +42,10 @@ def child(started: float) -> None:
             # fires once the screen has been composited and written out
             app.screen.call_after_refresh(lambda: painted.set_result(time.time() - started))
             first = await painted
-            while app.engine_state not in ("ready", "failed"):
+            while not app.engine.state.settled:
                 await pilot.pause(0.02)
-            if app.engine_state == "failed":
-                raise SystemExit(f"tui_bench: the engine failed to load: {app.engine_error}")
+            if app.engine.state is EngineState.FAILED:
+                raise SystemExit(f"tui_bench: the engine failed to load: {app.engine.error}")
             ready = time.time() - started
             quitting = time.time()
             await pilot.press("ctrl+q")

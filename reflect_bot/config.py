@@ -11,9 +11,17 @@ from platformdirs import PlatformDirs
 
 APP_NAME = "reflect-bot"
 PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
-KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+
+def _shipped(name: str) -> Path:
+    """The guidance or wording that comes with reflect-bot: inside the installed package
+    (setup.py copies it there when a wheel is built), else beside the package in a checkout."""
+    inside = PACKAGE_ROOT / "shipped" / name
+    return inside if inside.is_dir() else PACKAGE_ROOT.parent / name
+
+
+KNOWLEDGE_DIR = _shipped("knowledge")
+PROMPTS_DIR = _shipped("prompts")
 
 _dirs = PlatformDirs(APP_NAME, appauthor=False)
 

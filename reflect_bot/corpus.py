@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -161,7 +162,7 @@ class Corpus:
         return len(self.passages)
 
 
-def passage_json(p: Passage, score: float | None = None) -> dict:
+def passage_json(p: Passage, score: float | None = None) -> dict[str, Any]:
     """The object `search --json` prints for one passage."""
     return {
         "id": p.id,
@@ -186,7 +187,13 @@ def passage_json(p: Passage, score: float | None = None) -> dict:
 # --- loading ---------------------------------------------------------------------------
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    _FastestSafeLoader = yaml.SafeLoader
+else:  # libyaml's when PyYAML was built with it
+    _FastestSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_FastestSafeLoader):
     """A safe loader that remembers the line each mapping starts on (as '__line__').
 
     libyaml's loader when PyYAML has it: the pure-Python one took most of a search's start
@@ -211,8 +218,8 @@ def _may_nest_deeply(text: str) -> bool:
     return lead + text.count("[") + text.count("{") + 2 > MAX_YAML_DEPTH
 
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -297,7 +304,7 @@ def _read(path: Path) -> str:
         raise CorpusError(str(exc)) from None
 
 
-def _str_field(data: dict, key: str, where: str) -> str:
+def _str_field(data: dict[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
@@ -306,7 +313,7 @@ def _str_field(data: dict, key: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def _unknown_keys(data: dict, allowed: set[str], where: str) -> None:
+def _unknown_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
     extra = sorted(k for k in data if k != "__line__" and k not in allowed)
     if extra:
         raise CorpusError(
@@ -429,7 +436,7 @@ def _sources(raw: object, path: Path) -> tuple[Source, ...]:
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)|accessed 20\d\d-(0[1-9]|1[0-2])")
 
 
-def _year(item: dict, where: str) -> str:
+def _year(item: dict[str, Any], where: str) -> str:
     year = _str_field(item, "year", where)
     if not _YEAR.fullmatch(year):
         raise CorpusError(
@@ -526,7 +533,9 @@ def _load_text_topic(path: Path) -> tuple[Topic, list[Passage]]:
     text = _read(path)
     title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
     sections: list[tuple[str, list[str]]] = []  # (heading, paragraphs)
-    heading, paragraphs, current = title, [], []
+    heading = title
+    paragraphs: list[str] = []
+    current: list[str] = []
     for line in text.splitlines():
         match = _HEADING.match(line)
         if match:

@@ -21,6 +21,7 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -45,6 +46,16 @@ PROBE_MIN = 0.9999
 Progress = bool | Callable[[int, int], None]
 # Files of the packaged model that decide its vectors (the README and .gitattributes do not).
 _IGNORED_SOURCES = {"README.md", ".gitattributes"}
+
+
+class Encoder(Protocol):
+    """What the index and retrieval need of an encoder: the ONNX `Embedder`, or
+    `export.ReferenceEmbedder` when the export cannot be made."""
+
+    dimension: int
+    fingerprint: dict[str, Any]
+
+    def encode(self, texts: Sequence[str], *, progress: Progress = False) -> np.ndarray: ...
 
 
 class EncoderUnusable(Exception):
@@ -75,11 +86,11 @@ def source_files() -> list[Path]:
     )
 
 
-def source_stat() -> list[list]:
+def source_stat() -> list[list[str | int]]:
     """Name, size and modification time of each model file: cheap to read at every start,
     so the 90 MB hash is only recomputed when a file has changed."""
     root = model_dir()
-    out = []
+    out: list[list[str | int]] = []
     for path in source_files():
         st = path.stat()
         out.append([str(path.relative_to(root)), st.st_size, st.st_mtime_ns])
@@ -107,7 +118,7 @@ def file_checksum(path: Path) -> int:
     return crc
 
 
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text("utf-8"))
     except FileNotFoundError:
@@ -120,7 +131,7 @@ def read_manifest(folder: Path) -> dict:
 
 
 @functools.cache
-def model_fingerprint() -> dict:
+def model_fingerprint() -> dict[str, Any]:
     """What the index and cached vectors depend on: the model files' hash and the export
     version. Read from the export's manifest when the files are unchanged since (a stat),
     hashed afresh otherwise."""
@@ -189,7 +200,7 @@ class Embedder:
         }
         self._check(manifest)
 
-    def _check(self, manifest: dict) -> None:
+    def _check(self, manifest: dict[str, Any]) -> None:
         try:
             expected = np.asarray(manifest["probe_vectors"], dtype=np.float32)
             got = self.encode(list(PROBES))
@@ -237,7 +248,7 @@ def _warn(message: str) -> None:
     print(f"reflect-bot: warning: {message}", file=sys.stderr)
 
 
-def load_embedder(warn: Callable[[str], None] = _warn):
+def load_embedder(warn: Callable[[str], None] = _warn) -> Encoder:
     """The ONNX encoder, exported first if it is missing, stale or damaged; if exporting
     fails, the reference sentence-transformers model with a one-line notice."""
     folder = export_dir()
@@ -256,11 +267,11 @@ def load_embedder(warn: Callable[[str], None] = _warn):
         return export.ReferenceEmbedder()
 
 
-_SHARED: list = []
+_SHARED: list[Encoder] = []
 _SHARED_LOCK = threading.Lock()
 
 
-def get_embedder(warn: Callable[[str], None] = _warn):
+def get_embedder(warn: Callable[[str], None] = _warn) -> Encoder:
     """The process-wide encoder: loading it twice would double start-up and memory.
     `warn` hears about a damaged export (the app shows it as a notification)."""
     with _SHARED_LOCK:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from reflect_bot.errors import UsageError
+
+if TYPE_CHECKING:
+    from reflect_bot.reply import Reply, RetrievalComposer
+    from reflect_bot.retrieval import Retriever
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class Metrics:
     misses: tuple[Case, ...]
 
 
-def _read_list(path: Path, what: str) -> list:
+def _read_list(path: Path, what: str) -> list[Any]:
     """A YAML file holding a list, or a one-line UsageError naming the file."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -50,7 +55,8 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(retriever, cases: list[Case], k: int = 5, **search_kwargs) -> Metrics:
+def evaluate(retriever: Retriever, cases: list[Case], k: int = 5,
+             **search_kwargs: Any) -> Metrics:
     hits1 = hits5 = 0
     reciprocal = 0.0
     misses = []
@@ -115,7 +121,7 @@ def load_stories(path: Path) -> list[Story]:
     return stories
 
 
-def evaluate_stories(composer, stories: list[Story]) -> StoryMetrics:
+def evaluate_stories(composer: RetrievalComposer, stories: list[Story]) -> StoryMetrics:
     """Run each story through the composer as a user would (earlier messages first)."""
     from reflect_bot.corpus import key_point_problem
     from reflect_bot.reply import Turn
@@ -123,9 +129,9 @@ def evaluate_stories(composer, stories: list[Story]) -> StoryMetrics:
     corpus = composer.retriever.corpus
     n = top1 = hit5 = fitting = points = with_fit = nothing = alone = kinds = quoted_all = 0
     misses = []
-    replies: list = []
+    replies: list[tuple[Story, Reply]] = []
     for story in stories:
-        history: list = []
+        history: list[Turn] = []
         for earlier in story.context:
             history.append(Turn(earlier, composer.compose(earlier, tuple(history))))
         reply = composer.compose(story.message, tuple(history))

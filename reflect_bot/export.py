@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class ExportFailed(Exception):
     """torch could not export the model (the message says why, in one line)."""
 
 
-def _sentence_transformer():
+def _sentence_transformer() -> Any:  # a SentenceTransformer (it publishes no types)
     environment_for_offline()
     from sentence_transformers import SentenceTransformer
 
@@ -117,7 +118,7 @@ def _export_unlocked(folder: Path) -> None:
             super().__init__()
             self.bert = transformer
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             hidden = self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state

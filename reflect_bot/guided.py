@@ -13,7 +13,8 @@ plan.
     reflection = GuidedReflection("gibbs", composer)
     while not reflection.done:
         prompt = reflection.prompt()          # show prompt.heading, .purpose, .questions
-        reply = reflection.respond(text)      # text may be a command: back / skip / finish
+        step = reflection.step("answer", text)  # text may be a command: back / skip / finish
+        # show step.note ("Back to Feelings.") or step.reply
     markdown = reflection.summary_markdown()
 """
 
@@ -28,6 +29,7 @@ from reflect_bot.prompts import Prompts, ReflectiveModel, Stage
 from reflect_bot.reply import Cited, Composer, Focus, Reply, Turn, listening_reply
 
 Command = Literal["back", "skip", "finish"]
+Move = Literal["answer", "back", "skip", "finish"]
 
 
 @dataclass
@@ -52,6 +54,15 @@ class StagePrompt:
     purpose: str
     questions: tuple[str, ...]
     previous_answer: str | None  # when they came back to a stage already answered
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one move did, to show: the reply to an answer, or a line saying where it went
+    ("Back to Feelings.", "Skipped Description."). Both empty when there is nothing to say."""
+
+    reply: Reply | None = None
+    note: str = ""
 
 
 class GuidedReflection:
@@ -132,20 +143,31 @@ class GuidedReflection:
                 return name  # type: ignore[return-value]
         return None
 
-    def respond(self, text: str) -> Reply | None:
-        """Handle what the practitioner typed: a command, or an answer to the current stage.
-        Returns the reply to an answer (None for a command)."""
-        command = self.command(text)
-        if command == "back":
-            self.back()
-            return None
-        if command == "skip":
+    def step(self, move: Move, text: str = "") -> Step:
+        """One move by the practitioner, the same from the terminal and the app.
+
+        An answer that is a command word ("back", "skip", "finish" or a synonym) is that
+        command. Finishing with `text` takes it as this stage's answer first, so words typed
+        and not yet sent are never lost. Raises what `answer` raises (the words are kept)."""
+        if move == "answer":
+            command = self.command(text)
+            if command is None:
+                return Step(reply=self.answer(text))
+            move, text = command, ""
+        wording = self.prompts.replies.guided
+        if move == "back":
+            if not self.back():
+                return Step(note=wording.nothing_to_go_back_to)
+            return Step(note=wording.went_back.format(name=self.model.stages[self.index].name))
+        if move == "skip":
+            if self.done:
+                return Step()
+            name = self.model.stages[self.index].name
             self.skip()
-            return None
-        if command == "finish":
-            self.finish()
-            return None
-        return self.answer(text)
+            return Step(note=wording.skipped.format(name=name))
+        reply = self.answer(text) if text.strip() and not self.done else None
+        self.finish()
+        return Step(reply=reply)
 
     def answer(self, text: str) -> Reply:
         """Record the answer to the current stage, offer guidance if the stage calls for it

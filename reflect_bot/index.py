@@ -22,13 +22,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
 from reflect_bot import __version__, config
 from reflect_bot.cachefiles import locked, sweep
 from reflect_bot.corpus import Corpus
-from reflect_bot.embedding import DIMENSION, Embedder, Progress, model_fingerprint
+from reflect_bot.embedding import DIMENSION, Encoder, Progress, model_fingerprint
 from reflect_bot.lexical import Lexical
 
 INDEX_FORMAT = 4
@@ -37,7 +38,18 @@ INDEX_FORMAT = 4
 # 60 ms budget, so an approximate index would buy nothing but lost recall.
 
 
-def _faiss():
+class FaissIndex(Protocol):
+    """What reflect-bot uses of a faiss.Index (faiss publishes no types)."""
+
+    d: int
+    ntotal: int
+
+    def search(self, x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def reconstruct(self, key: int) -> np.ndarray: ...
+    def reconstruct_n(self, i0: int, ni: int) -> np.ndarray: ...
+
+
+def _faiss() -> Any:  # the faiss module
     import faiss
 
     faiss.omp_set_num_threads(1)  # 2-core machines: threads only oversubscribe small searches
@@ -50,17 +62,19 @@ def passage_text(title: str, text: str) -> str:
 
 @dataclass
 class VectorIndex:
-    index: object  # a faiss.Index over every row
+    index: FaissIndex  # over every row
     rows: np.ndarray  # int32 row -> passage position
     passage_vectors: np.ndarray  # float32 (n_passages, dim): title + text vectors
-    manifest: dict
+    manifest: dict[str, Any]
     lexical: Lexical | None = None  # BM25 over the same passages (None: built by the caller)
 
     @property
     def size(self) -> int:
         return int(self.rows.shape[0])
 
-    def passage_scores(self, query: np.ndarray, n_rows: int, top: int) -> tuple[dict, dict]:
+    def passage_scores(
+        self, query: np.ndarray, n_rows: int, top: int
+    ) -> tuple[dict[int, float], dict[int, float]]:
         """Search the best `n_rows` rows for `query` (1, dim) and fold them per passage.
 
         Returns (mean of each passage's `top` best cosines, its single best cosine). The mean
@@ -84,7 +98,7 @@ class VectorIndex:
         return {p: total[p] / count[p] for p in total}, best
 
 
-def manifest_for(corpus: Corpus) -> dict:
+def manifest_for(corpus: Corpus) -> dict[str, Any]:
     files = {}
     for path in corpus.files:
         files[str(path.resolve())] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -109,7 +123,7 @@ def cache_path(corpus: Corpus, cache_dir: Path | None = None) -> Path:
 
 
 def build(
-    corpus: Corpus, embedder: Embedder, *, progress: Progress = False,
+    corpus: Corpus, embedder: Encoder, *, progress: Progress = False,
     vectors: np.ndarray | None = None,
 ) -> VectorIndex:
     """Embed every passage, ask and key point and build the FAISS index (or use given
@@ -146,7 +160,9 @@ def row_texts(corpus: Corpus) -> list[str]:
     return texts
 
 
-def from_vectors(vectors: np.ndarray, rows: np.ndarray, manifest: dict) -> VectorIndex:
+def from_vectors(
+    vectors: np.ndarray, rows: np.ndarray, manifest: dict[str, Any]
+) -> VectorIndex:
     """Index rows of unit vectors; the first occurrence of each passage is its text vector."""
     faiss = _faiss()
     dim = vectors.shape[1]
@@ -187,19 +203,19 @@ class CorruptCache(Exception):
     """The cache file exists but cannot be read back, or does not fit the corpus."""
 
 
-def _json_bytes(value) -> np.ndarray:
+def _json_bytes(value: object) -> np.ndarray:
     return np.frombuffer(json.dumps(value).encode(), dtype=np.uint8)
 
 
-def load(path: Path) -> VectorIndex:
-    """Read the cache; one of another format comes back as its manifest alone (stale, so
-    rebuilt quietly, not reported as damaged)."""
+def load(path: Path) -> VectorIndex | None:
+    """Read the cache; None for one written in another format (stale, so rebuilt quietly,
+    not reported as damaged)."""
     faiss = _faiss()
     try:
         with np.load(path, allow_pickle=False) as data:
             manifest = json.loads(bytes(data["manifest"]).decode())
             if not isinstance(manifest, dict) or manifest.get("format") != INDEX_FORMAT:
-                return VectorIndex(None, np.zeros(0, np.int32), np.zeros((0, 0)), manifest)
+                return None
             rows = data["rows"]
             passage_vectors = data["passage_vectors"]
             index = faiss.deserialize_index(data["faiss"])
@@ -269,7 +285,9 @@ def _warn(message: str) -> None:
     print(f"reflect-bot: warning: {message}", file=sys.stderr)
 
 
-def _try_cache(path: Path, corpus: Corpus, warn: Callable[[str], None]) -> tuple:
+def _try_cache(
+    path: Path, corpus: Corpus, warn: Callable[[str], None]
+) -> tuple[VectorIndex | None, str]:
     """(the cached index or None, why it cannot be used)."""
     if not path.exists():
         return None, "no cache yet"
@@ -278,7 +296,7 @@ def _try_cache(path: Path, corpus: Corpus, warn: Callable[[str], None]) -> tuple
     except CorruptCache as exc:
         warn(f"index cache {path} is unreadable ({exc}); rebuilding it")
         return None, "cache was unreadable"
-    if cached.manifest != manifest_for(corpus):
+    if cached is None or cached.manifest != manifest_for(corpus):
         return None, "corpus or model changed"
     why = problem(cached, corpus)
     if why:
@@ -289,7 +307,7 @@ def _try_cache(path: Path, corpus: Corpus, warn: Callable[[str], None]) -> tuple
 
 def open_index(
     corpus: Corpus,
-    embedder_factory: Callable[[], Embedder],
+    embedder_factory: Callable[[], Encoder],
     *,
     cache_dir: Path | None = None,
     rebuild: bool = False,

@@ -18,7 +18,7 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 from reflect_bot.errors import UsageError
 
@@ -107,14 +107,15 @@ def read_lines(stream: BinaryIO | TextIO, *, strict: bool, source: str = "standa
     Otherwise (someone typing) they are read as U+FFFD and the Line says so. A text stream
     (tests, embedding) is read as it is, with the same limit.
     """
-    raw = getattr(stream, "buffer", stream)
+    raw: BinaryIO | TextIO = getattr(stream, "buffer", stream)
+    text = isinstance(raw.read(0), str)  # what a read returns, not the declared class
     number = 0
     while True:
         number += 1
-        if isinstance(raw.read(0), str):
-            line = _text_line(raw, limit)
+        if text:
+            line = _text_line(cast(TextIO, raw), limit)
         else:
-            line = _bytes_line(raw, limit, number, strict, source)
+            line = _bytes_line(cast(BinaryIO, raw), limit, number, strict, source)
         if line is None:
             return
         yield Line(number, *line)

@@ -16,6 +16,7 @@ version is SQLite's user_version; `MIGRATIONS` upgrade it in place.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import functools
 import json
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from reflect_bot.config import data_dir, private_dir, write_private_file
 from reflect_bot.errors import JournalError
@@ -179,7 +180,10 @@ class Entry:
 
 
 
-def _busy_is_an_error(method: Callable) -> Callable:
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _busy_is_an_error(method: _Method) -> _Method:
     """A locked, read-only or full disk mid-operation is a one-line JournalError, not a
     traceback; SQLite has already rolled the statement back, so nothing is half-written.
     Damage found only now (a page the check at open did not read) is one line too."""
@@ -196,7 +200,8 @@ def _busy_is_an_error(method: Callable) -> Callable:
                 "`reflect-bot journal check` says more"
             ) from None
 
-    return wrapper
+    return cast(_Method, wrapper)
+
 
 class Journal:
     """The practitioner's journal file. Safe to share between threads (one lock)."""
@@ -392,7 +397,7 @@ class Journal:
         return export_markdown(entries, references)
 
     @_busy_is_an_error
-    def check(self) -> list[DamagedEntryError]:
+    def check(self) -> builtins.list[DamagedEntryError]:
         """Every entry that cannot be read, after SQLite's own check of the whole file."""
         with self._lock:
             problem = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -442,7 +447,7 @@ class Journal:
         return self._cipher.seal(data, created.encode()) if self._cipher else data
 
     def _readable(self, rows: Iterable[tuple[int, str, bytes]]
-                  ) -> tuple[list[Entry], list[DamagedEntryError]]:
+                  ) -> tuple[builtins.list[Entry], builtins.list[DamagedEntryError]]:
         entries, damaged = [], []
         for row in rows:
             try:

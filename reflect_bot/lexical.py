@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ def stopwords() -> frozenset[str]:
 
 
 @functools.cache
-def _stemmer():
+def _stemmer() -> Any:  # a Stemmer.Stemmer (PyStemmer publishes no types)
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -37,7 +38,8 @@ def words(text: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Stemmed content tokens: the unit BM25 counts."""
-    return _stemmer().stemWords(words(text))
+    stemmed: list[str] = _stemmer().stemWords(words(text))
+    return stemmed
 
 
 class Lexical:

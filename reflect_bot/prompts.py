@@ -300,7 +300,7 @@ class _File:
             raise self.fail(field, f"has {len(value)} entries (expected {wanted})")
         return tuple(" ".join(v.split()) for v in value)
 
-    def mapping(self, data: Mapping[str, Any], key: str, where: str = "") -> dict:
+    def mapping(self, data: Mapping[str, Any], key: str, where: str = "") -> dict[str, Any]:
         field = f"{where}.{key}" if where else key
         value = self.get(data, key, where)
         if not isinstance(value, dict) or not value:
@@ -319,7 +319,8 @@ class _File:
             raise self.fail(field, f"unknown placeholder {{{unknown[0]}}} (allowed: {known})")
 
 
-def _questions(f: _File, data: Mapping, key: str, where: str, low: int, high: int) -> tuple:
+def _questions(f: _File, data: Mapping[str, Any], key: str, where: str, low: int,
+               high: int) -> tuple[str, ...]:
     questions = f.texts(data, key, where, low, high)
     field = f"{where}.{key}" if where else key
     for i, q in enumerate(questions):
@@ -482,7 +483,7 @@ def _safety(path: Path) -> SafetyWording:
 NATIONS = ("england", "wales", "unset")
 
 
-def _routes(f: _File, data: Mapping, key: str, where: str) -> tuple[CrisisRoute, ...]:
+def _routes(f: _File, data: Mapping[str, Any], key: str, where: str) -> tuple[CrisisRoute, ...]:
     field = f"{where}.{key}" if where else key
     raw_routes = f.get(data, key, where)
     if not isinstance(raw_routes, list) or not raw_routes:

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from reflect_bot.corpus import Corpus, Passage, load_corpus
-from reflect_bot.embedding import Embedder, Progress, get_embedder
+from reflect_bot.embedding import Encoder, Progress, get_embedder
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, lexical_documents, open_index
 from reflect_bot.inputs import prepare
@@ -59,7 +59,7 @@ class Retriever:
         self,
         corpus: Corpus,
         index: VectorIndex,
-        embedder: Embedder,
+        embedder: Encoder,
         ranking: Ranking | None = None,
     ) -> None:
         self.corpus = corpus
@@ -86,7 +86,7 @@ class Retriever:
         kwargs = {"warn": warn} if warn else {}
         corpus = load_corpus(extra_dirs, **kwargs)
 
-        def embedder() -> Embedder:
+        def embedder() -> Encoder:
             return get_embedder(**kwargs)
 
         opened = open_index(
@@ -122,7 +122,8 @@ class Retriever:
         mixed = vectors[0].copy()
         for weight, vec in zip(CONTEXT_WEIGHTS, vectors[1:], strict=False):
             mixed += weight * vec
-        return mixed / np.linalg.norm(mixed)
+        unit: np.ndarray = mixed / np.linalg.norm(mixed)
+        return unit
 
     def search(
         self,
@@ -166,7 +167,9 @@ class Retriever:
             for r, p in enumerate(chosen, 1)
         ]
 
-    def _fuse(self, dense: dict[int, float], lexical: dict[int, float], how: Fusion) -> dict:
+    def _fuse(
+        self, dense: dict[int, float], lexical: dict[int, float], how: Fusion
+    ) -> dict[int, float]:
         if how == "rrf":
             fused: dict[int, float] = {}
             for scores in (dense, lexical):

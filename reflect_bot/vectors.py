@@ -75,7 +75,7 @@ def cached_array(
     weights), kept in the cache folder under a hash of them."""
     path = (cache_dir or config.cache_dir()) / "vectors" / f"{_key(name, key)}.npy"
     try:
-        array = np.load(path, allow_pickle=False)
+        array: np.ndarray = np.load(path, allow_pickle=False)
         if array.shape == shape and array.dtype == np.float32:
             return array
     except (OSError, ValueError):

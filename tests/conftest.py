@@ -9,6 +9,18 @@ from pathlib import Path
 import pytest
 
 TESTS_DIR = Path(__file__).resolve().parent
+# Fixtures that load the embedding model: a test using any of them is "slow".
+MODEL_FIXTURES = {"retriever", "composer"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what `make test-fast` leaves out: tests of the Textual app ("ui") and tests
+    that load the model ("slow"), whether marked by hand or through a model fixture."""
+    for item in items:
+        if (TESTS_DIR / "tui") in Path(item.path).parents:
+            item.add_marker(pytest.mark.ui)
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)

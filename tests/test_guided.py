@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from reflect_bot.guided import GuidedReflection
+from reflect_bot.guided import GuidedReflection, Step
 from reflect_bot.prompts import default_prompts
 from reflect_bot.reply import RetrievalComposer
 
@@ -25,7 +25,7 @@ def test_stages_come_in_order_and_the_summary_has_every_answer(model_id):
         assert prompt.heading == f"Stage {prompt.number} of {prompt.total}: {prompt.stage.name}"
         assert 1 <= len(prompt.questions) <= 3
         assert set(prompt.questions) <= set(prompt.stage.questions)
-        reflection.respond(f"My answer to {prompt.stage.name}, in my own words.")
+        reflection.step("answer", f"My answer to {prompt.stage.name}, in my own words.")
     assert seen == [s.name for s in model.stages]
     summary = reflection.summary_markdown(DATE)
     assert summary.startswith(f"# Reflection using {model.name}")
@@ -38,14 +38,15 @@ def test_stages_come_in_order_and_the_summary_has_every_answer(model_id):
 
 def test_back_returns_to_the_previous_stage_and_a_new_answer_replaces_the_old():
     reflection = GuidedReflection("gibbs")
-    assert reflection.respond("back") is None and reflection.index == 0  # nothing before
-    reflection.respond("He walked out of the session.")
-    reflection.respond("I felt frightened.")
+    # nothing before the first stage
+    assert reflection.step("answer", "back").reply is None and reflection.index == 0
+    reflection.step("answer", "He walked out of the session.")
+    reflection.step("answer", "I felt frightened.")
     assert reflection.stage.name == "Evaluation"
-    reflection.respond("back")
+    reflection.step("answer", "back")
     prompt = reflection.prompt()
     assert prompt.stage.name == "Feelings" and prompt.previous_answer == "I felt frightened."
-    reflection.respond("Frightened, then angry with myself.")
+    reflection.step("answer", "Frightened, then angry with myself.")
     assert reflection.stage.name == "Evaluation"
     summary = reflection.summary_markdown(DATE)
     assert "> Frightened, then angry with myself." in summary
@@ -55,15 +56,15 @@ def test_back_returns_to_the_previous_stage_and_a_new_answer_replaces_the_old():
 def test_back_then_skip_clears_the_earlier_answer():
     """Issue 14: "Skipped" after going back must not keep the words skipped over."""
     reflection = GuidedReflection("driscoll")
-    reflection.respond("What happened was a hard conversation about recall.")
-    reflection.respond("skip")
+    reflection.step("answer", "What happened was a hard conversation about recall.")
+    reflection.step("answer", "skip")
     assert reflection.stage.name == "Now what?"
-    reflection.respond("back")
-    reflection.respond("back")
+    reflection.step("answer", "back")
+    reflection.step("answer", "back")
     assert reflection.prompt().previous_answer is not None
-    reflection.respond("skip")  # the What? answer goes
+    reflection.step("answer", "skip")  # the What? answer goes
     assert reflection.stage.name == "So what?"
-    reflection.respond("I'll ask for supervision this week.")
+    reflection.step("answer", "I'll ask for supervision this week.")
     summary = reflection.summary_markdown(DATE)
     assert "hard conversation about recall" not in summary
     assert summary.split("## 2.")[0].count("_(skipped)_") == 1
@@ -73,9 +74,9 @@ def test_back_then_skip_clears_the_earlier_answer():
 
 def test_a_skipped_stage_and_an_unreached_one_are_marked():
     reflection = GuidedReflection("kolb")
-    reflection.respond("A home visit that went wrong.")
-    reflection.respond("skip")
-    reflection.respond("finish")
+    reflection.step("answer", "A home visit that went wrong.")
+    reflection.step("answer", "skip")
+    reflection.step("answer", "finish")
     assert reflection.done
     summary = reflection.summary_markdown(DATE)
     wording = default_prompts().replies.guided.summary
@@ -89,12 +90,40 @@ def test_a_skipped_stage_and_an_unreached_one_are_marked():
 
 def test_the_action_plan_has_its_own_section():
     reflection = GuidedReflection("schon")
-    reflection.respond("I changed course when he went quiet.")
-    reflection.respond("Looking back, he was overwhelmed.")
-    reflection.respond("Offer a break earlier and take this to supervision.")
+    reflection.step("answer", "I changed course when he went quiet.")
+    reflection.step("answer", "Looking back, he was overwhelmed.")
+    reflection.step("answer", "Offer a break earlier and take this to supervision.")
     summary = reflection.summary_markdown(DATE)
     plan = summary.split("## Action plan", 1)[1]
     assert "> Offer a break earlier and take this to supervision." in plan
+
+
+def test_each_step_says_where_it_went():
+    """One place says what back, skip and finish did; the terminal and the app show it."""
+    reflection = GuidedReflection("gibbs")
+    wording = reflection.prompts.replies.guided
+    assert reflection.step("back") == Step(note=wording.nothing_to_go_back_to)
+    answered = reflection.step("answer", "He walked out of the session.")
+    assert answered.reply is not None and not answered.note
+    assert reflection.step("answer", "Back.") == Step(
+        note=wording.went_back.format(name="Description"))
+    assert reflection.stage.name == "Description"
+    assert reflection.step("skip") == Step(note=wording.skipped.format(name="Description"))
+    assert reflection.stage.name == "Feelings"
+    assert reflection.answers[0].skipped and reflection.answers[0].text is None
+
+
+def test_finishing_takes_what_was_typed_as_the_answer():
+    """Issue 14: ctrl+f with words in the box must not lose them ("not reached")."""
+    reflection = GuidedReflection("gibbs")
+    reflection.step("answer", "He walked out of the session.")
+    step = reflection.step("finish", "I felt frightened, then relieved.")
+    assert reflection.done and step.reply is not None
+    summary = reflection.summary_markdown(DATE)
+    assert "> I felt frightened, then relieved." in summary
+    finished = GuidedReflection("gibbs")
+    assert finished.step("answer", "finish") == Step() and finished.done  # a word: no answer
+    assert "> finish" not in finished.summary_markdown(DATE)
 
 
 def test_command_words_come_from_the_prompts():
@@ -107,7 +136,7 @@ def test_command_words_come_from_the_prompts():
 
 def test_a_crisis_answer_shows_the_routes_even_without_the_model():
     reflection = GuidedReflection("gibbs")
-    reply = reflection.respond("Honestly I don't want to be here anymore.")
+    reply = reflection.step("answer", "Honestly I don't want to be here anymore.").reply
     assert reply.crisis and "116 123" in reply.to_text()
     assert reflection.stage.name == "Feelings"  # and the reflection carries on
 
@@ -124,7 +153,7 @@ def test_guidance_at_analysis_draws_on_everything_said(retriever, corpus):
         "I learned to slow down when he gets agitated.",
         "Next time I'll meet him in the ground-floor room and explain the breach process first.",
     ]
-    replies = [reflection.respond(a) for a in answers]
+    replies = [reflection.step("answer", a).reply for a in answers]
     assert reflection.done
     description, analysis = replies[0], replies[3]
     assert description.points == ()  # Gibbs' description stage just listens
@@ -142,6 +171,6 @@ def test_guidance_at_analysis_draws_on_everything_said(retriever, corpus):
     assert summary == reflection.summary_markdown(DATE)  # the same summary every time
     # stage questions later on are chosen for what was said, and always include the first
     later = GuidedReflection("gibbs", composer)
-    later.respond(answers[0])
+    later.step("answer", answers[0])
     prompt = later.prompt()
     assert prompt.questions[0] == prompt.stage.questions[0] and len(prompt.questions) == 3

@@ -21,6 +21,8 @@ from reflect_bot.embedding import get_embedder
 from reflect_bot.index import cache_path, open_index
 from reflect_bot.retrieval import Retriever
 
+pytestmark = pytest.mark.slow  # builds small indexes with the real encoder
+
 QUERIES = ["I froze when he shouted at me", "how do I start a hard conversation"]
 
 

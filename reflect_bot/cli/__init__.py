@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reflect_bot import __version__
 from reflect_bot.errors import ReflectBotError, UsageError
@@ -21,7 +22,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with a usage error as one line and exit 2 like every other error (its
     sub-command parsers are made from this class too)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 

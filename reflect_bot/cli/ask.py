@@ -284,29 +284,21 @@ def _converse(reflection: GuidedReflection, answers: _Answers, prompts: Prompts,
         if text is None:
             reflection.finish()
             return
-        command = reflection.command(text)
-        if command == "back":
-            if reflection.back():
-                print(wording.went_back.format(name=reflection.stage.name), file=err)
-            else:
-                print(wording.nothing_to_go_back_to, file=err)
-            continue
-        if command == "skip":
-            print(wording.skipped.format(name=prompt.stage.name), file=err)
-            reflection.skip()
-            continue
-        if command == "finish":
-            reflection.finish()
-            return
-        check = safety.check(text)
-        if check.crisis and check.kind:  # at once: never wait for the model
-            print("\n" + safety.banner(check.kind, prompts.safety, organisation, markdown=False),
-                  file=err)
-        reply = reflection.answer(text)
-        # the routes once: already shown if the rules found the crisis, else with the reply
-        body = reply.to_text(banner=not (check.crisis and check.kind)).strip()
-        if body:
-            print("\n" + body, file=err)
+        crisis_shown = False
+        if reflection.command(text) is None:  # an answer, not back, skip or finish
+            check = safety.check(text)
+            if check.crisis and check.kind:  # at once: never wait for the model
+                print("\n" + safety.banner(check.kind, prompts.safety, organisation,
+                                           markdown=False), file=err)
+                crisis_shown = True
+        step = reflection.step("answer", text)
+        if step.note:
+            print(step.note, file=err)
+        if step.reply is not None:
+            # the routes once: already shown if the rules found the crisis, else with the reply
+            body = step.reply.to_text(banner=not crisis_shown).strip()
+            if body:
+                print("\n" + body, file=err)
 
 
 def _check_out(args: argparse.Namespace) -> Path:

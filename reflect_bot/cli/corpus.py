@@ -36,7 +36,7 @@ def run_stats(args: argparse.Namespace) -> int:
     from reflect_bot.corpus import load_corpus
 
     corpus = load_corpus(args.knowledge)
-    words = Counter()
+    words: Counter[str] = Counter()
     for p in corpus.passages:
         words[p.topic_id] += p.words
     sources = {s for t in corpus.topics.values() for s in t.sources}

@@ -178,45 +178,47 @@ def _find_dob(text: str) -> list[_Cand]:
             out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
 
     for m in _WORD_DATE_RE.finditer(text):
-        day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
-        month = _MONTHS.get(m.group(2).lower())
-        if day is None or month is None or not birth_context(m.start(), m.end()):
+        word_day = _DAY_WORDS.get(" ".join(m.group(1).lower().split()))
+        named = _MONTHS.get(m.group(2).lower())
+        if word_day is None or named is None or not birth_context(m.start(), m.end()):
             continue
         y = m.group(3)
-        year = f"{_year4(y, this_year):04d}" if y else "-"
-        key = f"{year}-{month:02d}-{day:02d}"
+        year_text = f"{_year4(y, this_year):04d}" if y else "-"
+        key = f"{year_text}-{named:02d}-{word_day:02d}"
         out.append(_Cand(m.start(), m.end(), "DOB", key))
 
     for m in _MONTH_DAY_WORDS_RE.finditer(text):
-        month = _MONTHS.get(m.group(1).lower())
-        day = _DAY_WORDS.get(" ".join(m.group(2).lower().split()))
-        if month and day and birth_context(m.start(), m.end()):
+        named = _MONTHS.get(m.group(1).lower())
+        word_day = _DAY_WORDS.get(" ".join(m.group(2).lower().split()))
+        if named and word_day and birth_context(m.start(), m.end()):
             y = m.group(3)
-            year = f"{_year4(y, this_year):04d}" if y else "-"
-            out.append(_Cand(m.start(), m.end(), "DOB", f"{year}-{month:02d}-{day:02d}"))
+            year_text = f"{_year4(y, this_year):04d}" if y else "-"
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{year_text}-{named:02d}-{word_day:02d}"))
 
     for m in _COMPACT_DATE_RE.finditer(text):
-        d = m.group(1)
-        for y, mo, dd in ((d[:4], d[4:6], d[6:]), (d[4:], d[2:4], d[:2])):
-            if old_enough(int(y)) and _valid_ymd(int(y), int(mo), int(dd)):
+        digits = m.group(1)
+        orders = ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2]))
+        for y_text, m_text, d_text in orders:  # 19900501 or 01051990
+            if old_enough(int(y_text)) and _valid_ymd(int(y_text), int(m_text), int(d_text)):
                 if birth_context(m.start(), m.end()):
-                    out.append(_Cand(m.start(), m.end(), "DOB", f"{y}-{mo}-{dd}"))
+                    out.append(_Cand(m.start(), m.end(), "DOB", f"{y_text}-{m_text}-{d_text}"))
                 break
 
     for m in _MONTH_YEAR_RE.finditer(text):
-        month = _MONTHS.get(m.group(1).lower())
-        if not month:
+        named = _MONTHS.get(m.group(1).lower())
+        if not named:
             continue
-        year = _year4(m.group(2), this_year)
-        if old_enough(year) and birth_context(m.start(), m.end()):
-            out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}"))
+        full_year = _year4(m.group(2), this_year)
+        if old_enough(full_year) and birth_context(m.start(), m.end()):
+            out.append(_Cand(m.start(), m.end(), "DOB", f"{full_year:04d}-{named:02d}"))
 
     for rx, day_group, month_group in ((_DMY_RE, 1, 2), (_MDY_RE, 2, 1)):
         for m in rx.finditer(text):
             month_word = m.group(month_group)
-            month = _MONTHS.get(month_word.lower())
-            if month is None:
+            named = _MONTHS.get(month_word.lower())
+            if named is None:
                 continue
+            month = named
             day = int(m.group(day_group))
             y = m.group(3)
             ctx = birth_context(m.start(), m.end())

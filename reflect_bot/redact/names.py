@@ -315,9 +315,9 @@ def _citation_regions(text: str, vocab: _Vocab) -> list[tuple[int, int]]:
     "Petrillo and Bradley". Surnames there are authors, not people on probation."""
     regions = []
     for m in _AUTHORS_RE.finditer(text):
-        cited = _CITE_PAREN_RE.match(text, m.end()) or (
+        cited = bool(_CITE_PAREN_RE.match(text, m.end()) or (
             m.start() > 0 and text[m.start() - 1] == "(" and _CITE_INSIDE_RE.match(text, m.end())
-        )
+        ))
         if not cited:
             words = re.findall(_NAMEWORD, m.group())
             cited = len(words) >= 2 and any(w.lower() in vocab.people for w in words)

@@ -12,13 +12,15 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from reflect_bot import safety
+from reflect_bot.config import PROMPTS_DIR
 from reflect_bot.inputs import prepare
 from reflect_bot.mmr import mmr
-from reflect_bot.prompts import PROMPTS_DIR, Prompts, Stage, default_prompts, load_crisis_bank
+from reflect_bot.prompts import Prompts, Stage, default_prompts, load_crisis_bank
 from reflect_bot.reply import opening, questions
 from reflect_bot.reply.model import Cited, Focus, Point, Reply, Turn
 from reflect_bot.reply.plan import Evidence, Planner, Role
@@ -27,6 +29,9 @@ from reflect_bot.reply.sentences import quotable_spans
 from reflect_bot.reply.understand import ON_TOPIC, Understander, Understanding
 from reflect_bot.retrieval import Retriever
 from reflect_bot.vectors import cached_vectors
+
+if TYPE_CHECKING:
+    from reflect_bot.safety.semantic import SemanticCheck
 
 # When does nothing in the corpus fit? Two numbers, calibrated with
 # `python bench/calibrate.py`: the best cosine similarity between the message and the
@@ -108,7 +113,7 @@ class RetrievalComposer:
         remember(texts, index.reconstruct_n(0, len(texts)))
 
     @cached_property
-    def semantic(self) -> safety.SemanticCheck:
+    def semantic(self) -> SemanticCheck:
         from reflect_bot.safety.semantic import Bank, SemanticCheck
 
         path = self.prompts.directory / "crisis_bank.yaml"
@@ -307,7 +312,7 @@ class RetrievalComposer:
     def _question_vectors(self, texts: Sequence[str]) -> np.ndarray:
         return self.retriever.encode(list(texts))
 
-    def _safety_parts(self, understood: Understanding) -> dict:
+    def _safety_parts(self, understood: Understanding) -> dict[str, Any]:
         return safety_parts(understood.check, understood.hard_moment, self.prompts,
                             self.organisation)
 
@@ -315,9 +320,9 @@ class RetrievalComposer:
 def safety_parts(
     check: safety.SafetyCheck, hard_moment: str | None, prompts: Prompts,
     organisation: safety.Organisation,
-) -> dict:
+) -> dict[str, Any]:
     """The crisis banner or a hard moment's routes, as Reply fields (one place for both)."""
-    parts: dict = {"crisis": check.crisis, "crisis_kind": check.kind}
+    parts: dict[str, Any] = {"crisis": check.crisis, "crisis_kind": check.kind}
     if check.crisis and check.kind:
         parts["banner_text"] = safety.banner(check.kind, prompts.safety, organisation,
                                              markdown=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from reflect_bot.corpus import Passage, passage_json
 from reflect_bot.prompts import Prompts, Stage
@@ -76,7 +76,7 @@ class Reply:
         """Markdown for the app, which renders it."""
         return self._render(markdown=True, banner=banner)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The object `reflect-bot ask --json` prints."""
         return {
             "reply": self.to_text(),

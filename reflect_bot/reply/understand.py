@@ -20,15 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from reflect_bot import safety
+from reflect_bot.config import PROMPTS_DIR
 from reflect_bot.corpus import Corpus
 from reflect_bot.cues import cue_regex, mentions
 from reflect_bot.prompts import (
     MESSAGE_TYPES,
-    PROMPTS_DIR,
     CueSet,
     Event,
     Prompts,
@@ -36,6 +37,9 @@ from reflect_bot.prompts import (
     load_message_types,
 )
 from reflect_bot.vectors import Encode, cached_array, cached_vectors
+
+if TYPE_CHECKING:
+    from reflect_bot.safety.semantic import SemanticCheck
 
 TYPE_STEPS = 300  # gradient steps for the message-type classifier
 TYPE_L2 = 1e-3
@@ -114,7 +118,8 @@ class Softmax:
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    probabilities: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probabilities
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,7 @@ class Understander:
         self,
         message: str,
         context: Sequence[str] = (),
-        semantic: safety.SemanticCheck | None = None,
+        semantic: SemanticCheck | None = None,
     ) -> Understanding:
         sentences = split_sentences(message)
         units = [message.strip()] + [

@@ -496,10 +496,10 @@ def check(text: str) -> SafetyCheck:
         near = _immediate_harm(view, start, end)
         if near:
             return SafetyCheck(True, "danger", client_risk, near)
-    for pattern in DANGER_PATTERNS:
-        m = pattern.search(masked)
-        if m:
-            return SafetyCheck(True, "danger", client_risk, m.group())
+    for danger in DANGER_PATTERNS:
+        found = danger.search(masked)
+        if found:
+            return SafetyCheck(True, "danger", client_risk, found.group())
     for pattern in SELF_PATTERNS:
         for m in pattern.regex.finditer(masked):
             if pattern.negatable and view.negated(m.start()):

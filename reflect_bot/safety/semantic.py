@@ -129,4 +129,5 @@ class SemanticCheck:
 
 def _top_mean(sims: np.ndarray) -> np.ndarray:
     k = min(NEIGHBOURS, sims.shape[1])
-    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    means: np.ndarray = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    return means

@@ -1,8 +1,8 @@
 """The Textual app: a thin shell over the reflect_bot core.
 
 The first frame paints at once; the corpus, the model and the index load in a thread
-worker started on mount (the heavy imports happen inside it). Screens watch
-`engine_state` and use `app.retriever` once it is "ready"; typing works meanwhile.
+worker started on mount (the heavy imports happen inside it, see tui/engine.py). Screens
+watch `engine_state` and ask `app.engine` once it is READY; typing works meanwhile.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import asyncio
 import importlib
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -25,10 +24,12 @@ from textual.theme import Theme
 
 from reflect_bot.errors import JournalError, ReflectBotError
 from reflect_bot.settings import Settings, load_settings_or_defaults, save_settings
+from reflect_bot.tui.engine import Engine, EngineChanged, EngineFailed, EngineReady, EngineState
 
 if TYPE_CHECKING:
     from reflect_bot.journal import Draft, Journal, Prepared
     from reflect_bot.reply import Composer
+    from reflect_bot.retrieval import Retriever
 
 HIGH_CONTRAST = Theme(
     name="reflect-high-contrast",
@@ -98,8 +99,8 @@ class ReflectApp(App):
         "cycle-theme": ("Next theme", "Dark, light and high contrast"),
     }
 
-    # loading -> corpus -> indexing (only when the index is built) -> replies -> ready | failed
-    engine_state: reactive[str] = reactive("loading")
+    # mirrors `engine.state` (set only by the handlers below) so screens can watch it
+    engine_state: reactive[EngineState] = reactive(EngineState.LOADING)
     index_progress: reactive[tuple[int, int]] = reactive((0, 0))  # texts encoded, of total
 
     def __init__(
@@ -107,21 +108,16 @@ class ReflectApp(App):
         knowledge: Sequence[str] = (),
         settings: Settings | None = None,
         *,
-        retriever: object | None = None,
+        retriever: Retriever | None = None,
         composer: Composer | None = None,
     ) -> None:
         """`retriever` (already open) skips loading; `composer` replaces the retrieval
         composer (tests use a fixed one; a local generative model could go here)."""
         super().__init__()
         self.settings = settings or Settings()
-        self.knowledge = list(knowledge)  # the CLI has already added settings.knowledge_dirs
-        self.retriever = retriever
-        self.engine_error = ""
-        self.corpus = getattr(retriever, "corpus", None)
-        self.first_run = False  # the index was built this time, so replies' parts may be too
-        self.index_started: float | None = None  # when building the index began
+        # knowledge: the CLI has already added settings.knowledge_dirs
+        self.engine = Engine(knowledge, self.settings, retriever=retriever, composer=composer)
         self.journal: Journal | None = None
-        self._composer: Composer | None = composer
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme
         # Said once the first frame is up: a damaged settings file, a journal kept aside.
@@ -129,10 +125,10 @@ class ReflectApp(App):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.announce)
-        if self.retriever is not None:
-            self.engine_state = "ready"
+        if self.engine.state is EngineState.READY:
+            self.engine_state = EngineState.READY
         else:
-            # After the first frame: importing torch holds the GIL for a second or more,
+            # After the first frame: importing the encoder holds the GIL for a moment,
             # which would otherwise delay the first paint.
             self.call_after_refresh(self.load_engine)
 
@@ -147,65 +143,27 @@ class ReflectApp(App):
     @work(thread=True, exclusive=True, group="engine", name="load-engine")
     def load_engine(self) -> None:
         """Corpus, model and index: seconds of work, kept off the UI thread."""
-        try:
-            from reflect_bot.corpus import load_corpus
+        self.engine.load(self.post_message)
 
-            warnings: list[str] = []  # shown once the engine is ready, each once
-            corpus = load_corpus(self.knowledge, warn=warnings.append)
-            self.call_from_thread(setattr, self, "corpus", corpus)
-            self.call_from_thread(setattr, self, "engine_state", "corpus")
-            from reflect_bot.retrieval import Retriever
+    def on_engine_changed(self, message: EngineChanged) -> None:
+        self.engine.moved(message)
+        self.index_progress = self.engine.index_progress
+        self.engine_state = self.engine.state
 
-            retriever = Retriever.open(self.knowledge, warn=warnings.append,
-                                       progress=self._index_progress)
-        except ReflectBotError as exc:
-            self.engine_error = str(exc)
-            self.call_from_thread(setattr, self, "engine_state", "failed")
-            self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
-            return
-        self.retriever = retriever
-        opened = getattr(retriever, "opened", None)
-        self.first_run = opened is not None and opened.status != "loaded"
-        self.call_from_thread(setattr, self, "engine_state", "replies")
-        try:  # the reply's parts (labelled examples, crisis bank): vectors from the cache
-            warm = getattr(self.composer(), "warm", None)
-            if warm is not None:
-                warm()
-        except ReflectBotError as exc:
-            self.engine_error = str(exc)
-            self.call_from_thread(setattr, self, "engine_state", "failed")
-            self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
-            return
-        for warning in dict.fromkeys(warnings):
-            self.call_from_thread(self.notify, warning, severity="warning")
-        self.call_from_thread(setattr, self, "engine_state", "ready")
+    def on_engine_ready(self, message: EngineReady) -> None:
+        self.engine.moved(message)
+        for warning in message.warnings:
+            self.notify(warning, severity="warning")
+        self.engine_state = self.engine.state
 
-    def _index_progress(self, done: int, total: int) -> None:
-        """Called from the loading thread while the index is built (first run)."""
-
-        def show() -> None:
-            if done == 0 or self.index_started is None:
-                self.index_started = time.monotonic()
-            self.index_progress = (done, total)
-            self.engine_state = "indexing"
-
-        self.call_from_thread(show)
-
-    def composer(self) -> Composer:
-        """The one composer, shared by the screens (it caches sentence vectors). Call it
-        from a worker once `engine_state` is "ready"."""
-        if self._composer is None:
-            from reflect_bot.prompts import default_prompts
-            from reflect_bot.reply import RetrievalComposer
-
-            self._composer = RetrievalComposer(
-                self.retriever, default_prompts(), self.settings.organisation()
-            )
-        return self._composer
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.engine.moved(message)
+        self.notify(message.error, title="Could not load", severity="error")
+        self.engine_state = self.engine.state
 
     # --- the journal -----------------------------------------------------------------
 
-    def with_journal(self, then: Callable[[Journal], None]) -> None:
+    def with_journal(self, then: Callable[[Journal], object]) -> None:
         """Call `then(journal)` on the UI thread once the journal is open, asking for its
         passphrase first if it is encrypted. Opened once, then kept for the session."""
         if self.journal is not None:
@@ -214,7 +172,7 @@ class ReflectApp(App):
             self._open_journal(then, None)
 
     @work(thread=True, exclusive=True, group="journal-open", name="open-journal")
-    def _open_journal(self, then: Callable[[Journal], None], passphrase: str | None) -> None:
+    def _open_journal(self, then: Callable[[Journal], object], passphrase: str | None) -> None:
         from reflect_bot.journal import Journal, is_encrypted
 
         try:
@@ -232,7 +190,7 @@ class ReflectApp(App):
             return
         self.call_from_thread(self._journal_opened, journal, then)
 
-    def _ask_passphrase(self, then: Callable[[Journal], None], problem: str) -> None:
+    def _ask_passphrase(self, then: Callable[[Journal], object], problem: str) -> None:
         from reflect_bot.tui.widgets.passphrase import PassphraseDialog
 
         def typed(passphrase: str | None) -> None:
@@ -241,7 +199,7 @@ class ReflectApp(App):
 
         self.push_screen(PassphraseDialog(problem), typed)
 
-    def _journal_opened(self, journal: Journal, then: Callable[[Journal], None]) -> None:
+    def _journal_opened(self, journal: Journal, then: Callable[[Journal], object]) -> None:
         if self.journal is None:
             self.journal = journal
         else:
@@ -355,7 +313,7 @@ class ReflectApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
-            if binding.id in self.COMMAND_HELP:
+            if isinstance(binding, Binding) and binding.id in self.COMMAND_HELP:
                 title, help_text = self.COMMAND_HELP[binding.id]
                 action = binding.action
                 yield SystemCommand(

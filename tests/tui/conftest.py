@@ -1,7 +1,7 @@
 """Pilot tests: a fresh journal and settings file for every test, the model loaded once.
 
 The session `retriever` (tests/conftest.py) is passed into `ReflectApp(retriever=...)`, so
-no test waits for the model; `engine_state` is "ready" as soon as the app mounts.
+no test waits for the model; `engine_state` is READY as soon as the app mounts.
 """
 
 from __future__ import annotations

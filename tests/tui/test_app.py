@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 
 from reflect_bot.settings import THEMES, Settings, load_settings
 from reflect_bot.tui.app import ReflectApp
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.screens.browser import BrowserScreen, PresenterScreen
 from reflect_bot.tui.screens.guided import GuidedScreen
 from reflect_bot.tui.screens.help import HelpScreen
@@ -46,7 +47,7 @@ async def test_loading_state_then_ready_and_a_queued_message_is_answered(gated_o
         screen = app.screen
         assert isinstance(screen, ReflectScreen)
         status = screen.query_one("#engine-status")
-        await wait_for(pilot, lambda: app.engine_state in ("loading", "corpus"))
+        await wait_for(pilot, lambda: app.engine_state in (EngineState.LOADING, EngineState.CORPUS))
         assert status.display and "loading" in str(status.render()).lower()
         assert "You can type now" in str(status.render())
         # typing works while it loads, and the message waits for the model
@@ -60,11 +61,11 @@ async def test_loading_state_then_ready_and_a_queued_message_is_answered(gated_o
         assert not screen.turns
         gated_open.set()
         # ready comes after the reply's parts are built: minutes on a cold cache (run alone)
-        await wait_for(pilot, lambda: app.engine_state == "ready", timeout=600)
+        await wait_for(pilot, lambda: app.engine_state is EngineState.READY, timeout=600)
         await wait_for(pilot, lambda: screen.turns)
         assert not status.display
         assert screen.query(ReplyMessage) and not screen.query(PendingMessage)
-        assert app.corpus is not None and app.retriever is not None
+        assert app.engine.corpus is not None and app.engine.retriever is not None
 
 
 async def test_a_failed_load_is_said_plainly(monkeypatch: pytest.MonkeyPatch):
@@ -76,7 +77,7 @@ async def test_a_failed_load_is_said_plainly(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr("reflect_bot.retrieval.Retriever.open", broken)
     app = ReflectApp(settings=Settings())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.engine_state == "failed")
+        await wait_for(pilot, lambda: app.engine_state is EngineState.FAILED)
         text = str(app.screen.query_one("#engine-status").render())
         assert "could not be loaded" in text and "knowledge/broken.yaml: line 3" in text
 
@@ -90,7 +91,7 @@ async def test_theme_cycles_and_is_remembered(make_app):
             await pilot.pause()
             assert app.theme == expected
     assert load_settings().theme == THEMES[1]
-    again = ReflectApp(retriever=app.retriever, settings=load_settings())
+    again = ReflectApp(retriever=app.engine.retriever, settings=load_settings())
     async with again.run_test(size=SIZE):
         assert again.theme == THEMES[1]
 
@@ -188,9 +189,9 @@ async def test_crisis_routes_show_while_the_model_is_still_loading(gated_open):
         await pilot.pause()
         await pilot.press("enter")
         panel = app.screen.query_one(CrisisPanel)
-        await wait_for(pilot, lambda: panel.visible)
-        assert app.engine_state != "ready" and not app.screen.turns
+        await wait_for(pilot, lambda: panel.shown)
+        assert app.engine_state is not EngineState.READY and not app.screen.turns
         assert "Samaritans" in app.screen.query_one("#crisis-routes").source
         gated_open.set()
         await wait_for(pilot, lambda: app.screen.turns)
-        assert panel.visible
+        assert panel.shown

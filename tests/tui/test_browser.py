@@ -38,8 +38,8 @@ async def test_search_shows_results_and_highlights_the_query(make_app):
         screen = await open_browser(pilot)
         results = await search(pilot, screen, "shouting and anger in a session")
         ids = [results.get_option_at_index(i).id for i in range(results.option_count)]
-        expected = [h.passage.id for h in app.retriever.search("shouting and anger in a session",
-                                                               12)]
+        expected = [h.passage.id
+                    for h in app.engine.search("shouting and anger in a session", 12)]
         assert ids == expected
         shown = screen.query_one("#browse-passage", Static).render()
         marked = [shown.plain[s.start:s.end] for s in shown.spans if is_reverse(s.style)]
@@ -76,7 +76,7 @@ async def test_topic_tree_lists_the_whole_corpus(make_app):
                 leaves += [o.id.removeprefix("passage:") for o in
                            (topics.get_option_at_index(i) for i in range(topics.option_count))
                            if o.id and o.id.startswith("passage:")]
-        assert sorted(leaves) == sorted(p.id for p in app.corpus.passages)
+        assert sorted(leaves) == sorted(p.id for p in app.engine.corpus.passages)
 
 
 async def test_presenter_steps_through_results(make_app):
@@ -87,10 +87,10 @@ async def test_presenter_steps_through_results(make_app):
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, PresenterScreen))
         body = app.screen.query_one("#presenter-body", Static)
-        first = app.corpus.get(results.get_option_at_index(0).id)
+        first = app.engine.passage(results.get_option_at_index(0).id)
         assert body.render().plain.startswith(first.title)  # as written, never upper-cased
         await pilot.press("right")
-        second = app.corpus.get(results.get_option_at_index(1).id)
+        second = app.engine.passage(results.get_option_at_index(1).id)
         assert body.render().plain.startswith(second.title)
         position = str(app.screen.query_one("#presenter-position", Static).render())
         assert position == f"2 of {results.option_count}"

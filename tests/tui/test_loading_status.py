@@ -13,6 +13,7 @@ from textual import events
 from reflect_bot.index import OpenResult
 from reflect_bot.settings import Settings
 from reflect_bot.tui.app import ReflectApp
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.widgets.chat_message import PendingMessage
 from reflect_bot.tui.widgets.message_input import MessageInput
 
@@ -48,7 +49,7 @@ def status(app) -> str:
 async def test_first_run_says_it_is_building_the_index_with_progress(building):
     app = ReflectApp(settings=Settings(), composer=FixedComposer())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.engine_state == "indexing")
+        await wait_for(pilot, lambda: app.engine_state is EngineState.INDEXING)
         assert "Building the guidance index (first run, about 30-40 s): 0% done" in status(app)
         assert "search model" not in status(app)
         box = app.screen.query_one(MessageInput)
@@ -63,7 +64,65 @@ async def test_first_run_says_it_is_building_the_index_with_progress(building):
         building[0].set()
         await wait_for(pilot, lambda: "64% done, about" in status(app))
         building[1].set()
-        await wait_for(pilot, lambda: app.engine_state == "ready")
+        await wait_for(pilot, lambda: app.engine_state is EngineState.READY)
         await wait_for(pilot, lambda: app.screen.turns)
         assert not app.screen.query_one("#engine-status").display
-        assert app.first_run
+        assert app.engine.first_run
+
+
+@pytest.fixture
+def gated(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Retriever.open waits for the returned event, then gives the small fixed retriever."""
+    gate = threading.Event()
+
+    def open_gated(*args, **kwargs):
+        gate.wait(30)
+        retriever = FixedRetriever()
+        retriever.opened = OpenResult(None, "loaded", None, 0.1)
+        return retriever
+
+    monkeypatch.setattr("reflect_bot.retrieval.Retriever.open", open_gated)
+    return gate
+
+
+async def test_a_guided_answer_sent_while_loading_is_taken_once_ready(gated):
+    """The move waits for the engine's state to settle (no polling) and is then taken."""
+    from reflect_bot.tui.screens.guided import GuidedScreen
+
+    from .helpers import start_guided
+
+    app = ReflectApp(settings=Settings(), composer=FixedComposer())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_guided(pilot, "gibbs")
+        assert isinstance(screen, GuidedScreen)
+        box = screen.query_one("#stage-answer", MessageInput)
+        box.post_message(events.Paste("He walked out of the session."))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.busy and screen.queued is not None)
+        assert "Waiting until reflect-bot is ready" in str(
+            screen.query_one("#stage-status").render())
+        assert screen.reflection.index == 0 and app.engine.state is not EngineState.READY
+        gated.set()
+        await wait_for(pilot, lambda: not screen.busy and screen.reflection.index == 1)
+        assert app.engine_state is EngineState.READY and screen.queued is None
+        assert screen.reflection.answers[0].text == "He walked out of the session."
+        assert screen.reflection.composer is app.engine.composer()
+
+
+async def test_a_new_reflection_drops_a_move_waiting_for_the_engine(gated):
+    from .helpers import start_guided
+
+    app = ReflectApp(settings=Settings(), composer=FixedComposer())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_guided(pilot, "gibbs")
+        await pilot.press("ctrl+o")  # skip, while loading
+        await wait_for(pilot, lambda: screen.queued is not None)
+        await pilot.press("ctrl+n")  # nothing answered yet, so no question asked
+        await wait_for(pilot, lambda: screen.reflection is None)
+        assert screen.queued is None and not screen.busy
+        gated.set()
+        await wait_for(pilot, lambda: app.engine_state is EngineState.READY)
+        assert screen.reflection is None  # the skip was for the reflection left behind
+        screen = await start_guided(pilot, "kolb")
+        assert screen.reflection.index == 0 and not screen.busy

@@ -76,19 +76,19 @@ async def test_crisis_panel_leads_and_stays_until_dismissed(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         panel = screen.query_one(CrisisPanel)
-        assert not panel.display or not panel.visible
+        assert not panel.display or not panel.shown
         await send(pilot, CRISIS)
         assert screen.turns[-1].reply.crisis
-        assert panel.visible and panel.region.y < screen.query_one("#reflect").region.y
+        assert panel.shown and panel.region.y < screen.query_one("#reflect").region.y
         label = str(screen.query_one("#crisis-label", Static).render())
         assert "CRISIS SUPPORT" in label  # said in words, not by colour alone
         routes = screen.query_one("#crisis-routes").source
         assert "Samaritans" in routes and "116 123" in routes
         await send(pilot, SHOUTED)  # the conversation moves on; the routes stay
-        assert panel.visible
+        assert panel.shown
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert not panel.visible
+        assert not panel.shown
 
 
 async def test_copy_last_reply(make_app):
@@ -156,8 +156,8 @@ class SlowComposer:
 async def test_escape_stops_a_pending_reply(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        slow = SlowComposer(app.composer())
-        app.composer = lambda: slow
+        slow = SlowComposer(app.engine.composer())
+        app.engine.composer = lambda: slow
         screen = app.screen
         box = screen.query_one(MessageInput)
         box.post_message(events.Paste(SHOUTED))

@@ -32,7 +32,7 @@ async def test_every_crisis_route_is_in_view(make_fixed_app):
     async with app.run_test(size=SMALL) as pilot:
         await send(pilot, CRISIS)
         panel = app.screen.query_one(CrisisPanel)
-        await wait_for(pilot, lambda: panel.visible)
+        await wait_for(pilot, lambda: panel.shown)
         routes = app.screen.query_one("#crisis-routes").source
         for route in ("999", "Samaritans", "Shout", "NHS 111", "Employee Assistance", "manager"):
             assert route in routes

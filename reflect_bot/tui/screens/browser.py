@@ -4,6 +4,7 @@ with the query's words highlighted, and a presenter view for projecting to a roo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -18,16 +19,23 @@ from textual.worker import get_current_worker
 
 from reflect_bot.corpus import Passage
 from reflect_bot.lexical import words as content_words
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.widgets.engine_status import status_text
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.passage import PassageView, presenter_text
 from reflect_bot.tui.widgets.topic_list import TopicList
+
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
 
 DEBOUNCE_SECONDS = 0.25
 RESULTS = 12
 
 
 class BrowserScreen(Screen):
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Search", id="browse-search"),
         Binding("f6", "present", "Present", id="browse-present"),
@@ -56,19 +64,20 @@ class BrowserScreen(Screen):
         self.watch(self.app, "engine_state", self._engine_changed)
         self.query_one("#browse-query", Input).focus()
 
-    def _engine_changed(self, state: str) -> None:
+    def _engine_changed(self, state: EngineState) -> None:
         status = self.query_one("#browse-status", Static)
-        if state not in ("loading", "failed"):
-            self._fill_tree()  # the corpus is loaded from "corpus" on
-        status.update("" if state == "ready" else Text(status_text(self.app)))
+        self._fill_tree()  # the corpus is there from CORPUS on
+        ready = state is EngineState.READY
+        status.update("" if ready else Text(status_text(self.app.engine)))
         query = self.query_one("#browse-query", Input).value
-        if state == "ready" and query.strip():
+        if ready and query.strip():
             self.search(query)
 
     def _fill_tree(self) -> None:
         topics = self.query_one("#topic-tree", TopicList)
-        if self.app.corpus is not None and topics.corpus is None:
-            topics.fill(self.app.corpus)
+        corpus = self.app.engine.corpus
+        if corpus is not None and topics.corpus is None:
+            topics.fill(corpus)
 
     # --- searching ------------------------------------------------------------------
 
@@ -92,16 +101,17 @@ class BrowserScreen(Screen):
             results.clear_options()
             self.query_one("#browse-status", Static).update("")
             return
-        if self.app.engine_state != "ready":
+        if self.app.engine.state is not EngineState.READY:
             self.query_one("#browse-status", Static).update(
-                Text(f"{status_text(self.app)} Results will appear as soon as it is ready.")
+                Text(f"{status_text(self.app.engine)} Results will appear as soon as it is "
+                     "ready.")
             )
             return
         self._run_search(query)
 
     @work(thread=True, exclusive=True, group="browse-search")
     def _run_search(self, query: str) -> None:
-        hits = self.app.retriever.search(query, RESULTS)
+        hits = self.app.engine.search(query, RESULTS)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, query, hits)
 
@@ -131,7 +141,8 @@ class BrowserScreen(Screen):
 
     @on(OptionList.OptionSelected, "#browse-results")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
-        self.show_passage(event.option.id)
+        if event.option.id:
+            self.show_passage(event.option.id)
         self.query_one("#browser-main").focus()
 
     @on(TopicList.PassageChosen)
@@ -139,10 +150,11 @@ class BrowserScreen(Screen):
         self.show_passage(event.passage_id)
 
     def show_passage(self, passage_id: str) -> None:
-        if self.app.corpus is None or passage_id not in self.app.corpus:
+        passage = self.app.engine.passage(passage_id)
+        if passage is None:
             return
-        self.shown = self.app.corpus.get(passage_id)
-        self.query_one("#browse-passage", PassageView).show(self.shown, self.query_words)
+        self.shown = passage
+        self.query_one("#browse-passage", PassageView).show(passage, self.query_words)
 
     # --- actions --------------------------------------------------------------------
 
@@ -158,7 +170,8 @@ class BrowserScreen(Screen):
             self.notify("Choose a passage to present first.", severity="warning")
             return
         results = self.query_one("#browse-results", OptionList)
-        ids = [results.get_option_at_index(i).id for i in range(results.option_count)]
+        options = (results.get_option_at_index(i) for i in range(results.option_count))
+        ids = [option.id for option in options if option.id]
         if self.shown.id not in ids:
             ids = [self.shown.id]
         self.app.push_screen(PresenterScreen(ids, ids.index(self.shown.id), self.query_words))
@@ -175,6 +188,10 @@ class PresenterScreen(Screen):
     """One passage at a time, full screen, high contrast in every theme, for projecting.
     A terminal cannot choose its font size: the trainer zooms the terminal (often ctrl and
     +), and the text keeps to a readable width in the middle of the screen."""
+
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="present-back"),
@@ -203,7 +220,9 @@ class PresenterScreen(Screen):
         self._show_current()
 
     def _show_current(self) -> None:
-        passage = self.app.corpus.get(self.passage_ids[self.position])
+        passage = self.app.engine.passage(self.passage_ids[self.position])
+        if passage is None:  # the ids came from this corpus: never, but say nothing wrong
+            return
         self.query_one("#presenter-body", Static).update(
             presenter_text(passage, self.highlight)
         )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import time
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -33,16 +33,20 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reflect_bot.errors import ReflectBotError
-from reflect_bot.guided import GuidedReflection, StagePrompt
+from reflect_bot.guided import GuidedReflection, Move, StagePrompt
 from reflect_bot.journal import Draft, Prepared
 from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import clean, escape_markdown
 from reflect_bot.tui.widgets.message_input import MessageInput
 from reflect_bot.tui.widgets.stepper import Stepper
+
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
 
 
 def summary_markdown(reflection: GuidedReflection, texts: Iterable[str] | None = None,
@@ -72,6 +76,9 @@ def reflection_draft(reflection: GuidedReflection) -> Draft:
 
 
 class GuidedScreen(Screen):
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
     BINDINGS = [
         Binding("ctrl+b", "back", "Back a stage", id="guided-back"),
         Binding("ctrl+o", "skip", "Skip stage", id="guided-skip"),
@@ -92,6 +99,7 @@ class GuidedScreen(Screen):
         self.summary_date: date | None = None  # None: today (tests fix it)
         # words typed at a stage and left by going back or skipping, offered again there
         self.drafts: dict[int, str] = {}
+        self.queued: tuple[Move, str] | None = None  # a move made before the engine was ready
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,6 +155,7 @@ class GuidedScreen(Screen):
             picker.highlighted = picker.get_option_index(default)
         picker.focus()
         self.query_one(Stepper).update(Text("Stages appear here once you choose a model."))
+        self.watch(self.app, "engine_state", self._engine_changed, init=False)
 
     # --- starting -----------------------------------------------------------------------
 
@@ -196,64 +205,49 @@ class GuidedScreen(Screen):
             return ""
         return text
 
-    def _begin(self, kind: str, text: str = "") -> None:
+    def _begin(self, move: Move, text: str = "") -> None:
         if self.reflection is None or self.busy or self.reflection.done:
             return
-        if kind in ("back", "skip"):
+        if move in ("back", "skip"):
             typed = self.typed()
             if typed:
                 self.drafts[self.reflection.index] = typed
             else:
                 self.drafts.pop(self.reflection.index, None)
-        elif kind == "finish":
+        elif move == "finish":
             text = self.typed()  # finishing takes what was typed as this stage's answer
         self.busy = True
-        self._set_busy(True, waiting=self.app.engine_state not in ("ready", "failed"))
-        self._step(kind, text)
+        if self.app.engine.state.settled:
+            self._set_busy(True)
+            self._step(move, text)
+        else:  # taken as soon as the engine is ready (see _engine_changed)
+            self._set_busy(True, waiting=True)
+            self.queued = (move, text)
+
+    def _engine_changed(self, state: EngineState) -> None:
+        if state.settled and self.queued is not None:
+            move, text = self.queued
+            self.queued = None
+            self._set_busy(True)
+            self._step(move, text)
 
     @work(thread=True, exclusive=True, group="guided-step", name="guided-step")
-    def _step(self, kind: str, text: str) -> None:
+    def _step(self, move: Move, text: str) -> None:
         reflection = self.reflection
         assert reflection is not None
-        while self.app.engine_state not in ("ready", "failed"):
-            if get_current_worker().is_cancelled:
-                return
-            time.sleep(0.05)
-        if reflection.composer is None and self.app.engine_state == "ready":
-            reflection.composer = self.app.composer()
-        wording = self.prompts.replies.guided
-        note = ""
-        reply = None
-        if kind == "answer":
-            command = reflection.command(text)  # "back", "skip" or "finish" typed as words
-            if command is None:
-                try:
-                    reply = reflection.answer(text)
-                except ReflectBotError as exc:
-                    self.app.call_from_thread(self._step_failed, str(exc))
-                    return
-            else:
-                kind, text = command, ""
-        if kind == "back":
-            moved = reflection.back()
-            stage = reflection.stage
-            note = (wording.went_back.format(name=stage.name) if moved and stage
-                    else wording.nothing_to_go_back_to)
-        elif kind == "skip" and reflection.stage is not None:
-            note = wording.skipped.format(name=reflection.stage.name)
-            reflection.skip()
-        elif kind == "finish":
-            if text:
-                try:
-                    reply = reflection.answer(text)
-                except ReflectBotError as exc:
-                    self.app.call_from_thread(self._step_failed, str(exc))
-                    return
-            reflection.finish()
+        if reflection.composer is None and self.app.engine.state is EngineState.READY:
+            reflection.composer = self.app.engine.composer()
+        try:
+            step = reflection.step(move, text)
+        except ReflectBotError as exc:
+            self.app.call_from_thread(self._step_failed, str(exc))
+            return
         prompt = None if reflection.done else reflection.prompt()
         summary = summary_markdown(reflection, on=self.summary_date) if reflection.done else ""
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._stepped, reply, prompt, summary, note)
+            # Textual's call_from_thread types an async callback's result as Never
+            self.app.call_from_thread(self._stepped, step.reply,  # type: ignore[arg-type]
+                                      prompt, summary, step.note)
 
     async def _stepped(self, reply, prompt: StagePrompt | None, summary: str,
                        note: str) -> None:
@@ -288,7 +282,7 @@ class GuidedScreen(Screen):
             questions.append(("\n" if i else "") + f"• {q}")
         self.query_one("#stage-questions", Static).update(questions)
         box = self.query_one("#stage-answer", MessageInput)
-        box.load_text(self.drafts.pop(prompt.number - 1, None) or prompt.previous_answer or "")
+        box.load_text(self.drafts.pop(prompt.number - 1, "") or prompt.previous_answer or "")
         box.move_cursor(box.document.end)
         self.query_one("#stage-back", Button).disabled = prompt.number == 1
         scroll = self.query_one("#stage-scroll", VerticalScroll)
@@ -338,7 +332,7 @@ class GuidedScreen(Screen):
             return current == "guided-summary"
         if action == "dismiss_crisis":
             panels = self.query(CrisisPanel)
-            return bool(panels) and panels.first().visible
+            return bool(panels) and panels.first().shown
         return True
 
     def action_back(self) -> None:
@@ -364,7 +358,11 @@ class GuidedScreen(Screen):
         """Export the summary to a file: redacted like a journal entry, previewed first."""
         if self.reflection is None or not self.reflection.done:
             return
-        from reflect_bot.tui.widgets.export_dialog import ExportDialog, default_export_path
+        from reflect_bot.tui.widgets.export_dialog import (
+            ExportChoice,
+            ExportDialog,
+            default_export_path,
+        )
         from reflect_bot.tui.widgets.save_preview import SavePreviewDialog
 
         reflection = self.reflection
@@ -382,9 +380,14 @@ class GuidedScreen(Screen):
             )
             intro = ("Export the summary to Markdown, for supervision or a CPD record. The "
                      "file is readable by you alone.")
+
+            def chosen(choice: ExportChoice | None) -> None:
+                if choice:
+                    self._export(choice.path, text, choice.replace)
+
             self.app.push_screen(
                 ExportDialog({"summary": "Export"}, default_export_path("reflection"), intro),
-                lambda choice: self._export(choice.path, text, choice.replace) if choice else None,
+                chosen,
             )
 
         self.app.push_screen(SavePreviewDialog(draft, verb="Export"), previewed)
@@ -405,6 +408,11 @@ class GuidedScreen(Screen):
             if yes:
                 self.reflection = None
                 self.drafts.clear()
+                self.queued = None  # a move waiting for the engine was for that reflection
+                self.workers.cancel_group(self, "guided-step")
+                if self.busy:
+                    self.busy = False
+                    self._set_busy(False)
                 self.query_one(ContentSwitcher).current = "guided-pick"
                 self.query_one(Stepper).update(
                     Text("Stages appear here once you choose a model.")

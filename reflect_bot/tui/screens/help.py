@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,9 @@ from textual.widgets import Markdown
 from reflect_bot import config, safety
 from reflect_bot.prompts import default_prompts
 from reflect_bot.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
 
 HELP_FILE = Path(__file__).resolve().parents[1] / "help.md"
 
@@ -28,6 +32,9 @@ def help_markdown(organisation: safety.Organisation | None = None) -> str:
 
 
 class HelpScreen(ModalScreen):
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
     BINDINGS = [
         Binding("escape,f1,q", "app.pop_screen", "Close help", id="help-close"),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +24,9 @@ from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Entry, Journal
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
 
 DEBOUNCE_SECONDS = 0.2
 TITLE_WIDTH = 44  # characters of an entry's first words in the list
@@ -48,6 +52,9 @@ def entry_text(entry: Entry) -> Text:
 
 
 class JournalScreen(Screen):
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Search", id="journal-search"),
         # priority: the search box would take ctrl+e as "go to end"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,12 +24,16 @@ from textual.worker import Worker, get_current_worker
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.journal import Draft
 from reflect_bot.reply import Reply, Turn
+from reflect_bot.tui.engine import EngineState
 from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage, ReplyMessage
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.message_input import MessageInput
 from reflect_bot.tui.widgets.passage_dialog import PassageDialog
+
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
 
 WELCOME = (
     "Say in your own words what happened in the session and how it felt. "
@@ -44,6 +49,9 @@ class Conversation(VerticalScroll, can_focus=False):
 
 
 class ReflectScreen(Screen):
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
     BINDINGS = [
         Binding("ctrl+n", "new_conversation", "New", id="reflect-new"),
         Binding("ctrl+s", "save", "Save", id="reflect-save"),
@@ -86,11 +94,11 @@ class ReflectScreen(Screen):
         self.watch(self.app, "engine_state", self._engine_changed)
         self.query_one(MessageInput).focus()
 
-    def _engine_changed(self, state: str) -> None:
-        if state == "ready" and self.pending is not None and self.worker is None:
+    def _engine_changed(self, state: EngineState) -> None:
+        if state is EngineState.READY and self.pending is not None and self.worker is None:
             self.pending[2].set_waiting(False)
             self._start_reply()
-        elif state == "failed" and self.pending is not None:
+        elif state is EngineState.FAILED and self.pending is not None:
             self.action_cancel_reply()
 
     # --- sending --------------------------------------------------------------------
@@ -101,19 +109,20 @@ class ReflectScreen(Screen):
             self.notify("One moment: the last message is still being answered (Escape stops it).",
                         severity="warning")
             return
-        if self.app.engine_state == "failed":
+        engine = self.app.engine
+        if engine.state is EngineState.FAILED:
             self._early_crisis_check(event.text)  # the routes never depend on the model
-            self.notify(f"Replies are unavailable: {self.app.engine_error}", severity="error")
+            self.notify(f"Replies are unavailable: {engine.error}", severity="error")
             return
         event.input.clear()
         conversation = self.query_one(Conversation)
         said = PractitionerMessage(event.text)
-        waiting = PendingMessage(waiting_for_model=self.app.engine_state != "ready")
+        waiting = PendingMessage(waiting_for_model=engine.state is not EngineState.READY)
         conversation.mount_all([said, waiting])
         conversation.anchor()  # follow the new turn down, even if they had scrolled up
         self.pending = (event.text, said, waiting)
         self.refresh_bindings()
-        if self.app.engine_state == "ready":
+        if engine.state is EngineState.READY:
             self._start_reply()
         else:
             self._early_crisis_check(event.text)
@@ -125,12 +134,13 @@ class ReflectScreen(Screen):
     @work(thread=True, exclusive=True, group="reflect-reply", name="compose-reply")
     def _reply(self, message: str, history: tuple[Turn, ...]) -> None:
         try:
-            reply = self.app.composer().compose(message, history)
+            reply = self.app.engine.reply(message, history)
         except ReflectBotError as exc:
             self.app.call_from_thread(self._failed, message, str(exc))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._replied, message, reply)
+            # Textual's call_from_thread types an async callback's result as Never
+            self.app.call_from_thread(self._replied, message, reply)  # type: ignore[arg-type]
 
     def _failed(self, message: str, problem: str) -> None:
         if self.pending is not None and self.pending[0] == message:
@@ -304,7 +314,7 @@ class ReflectScreen(Screen):
             return self.pending is not None
         if action == "dismiss_crisis":
             panels = self.query(CrisisPanel)
-            return bool(panels) and panels.first().visible
+            return bool(panels) and panels.first().shown
         return True
 
     def commands(self) -> Iterable[SystemCommand]:

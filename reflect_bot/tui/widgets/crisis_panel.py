@@ -6,6 +6,8 @@ is in view at once even at 80x24; F1 Help gives each route's details.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -14,11 +16,18 @@ from textual.widgets import Button, Markdown, Static
 from reflect_bot import safety
 from reflect_bot.prompts import default_prompts
 
+if TYPE_CHECKING:
+    from reflect_bot.tui.app import ReflectApp
+
 LABEL = "CRISIS SUPPORT: people you can talk to now"
 
 
 class CrisisPanel(VerticalScroll):
     """Hidden until `show()`; stays when the conversation moves on, until dismissed."""
+
+    if TYPE_CHECKING:
+        app: ReflectApp  # the type checker sees this app's own attributes
+
 
     class Dismissed(Message):
         """The practitioner closed the panel."""
@@ -38,11 +47,13 @@ class CrisisPanel(VerticalScroll):
         self.scroll_home(animate=False)
 
     @property
-    def visible(self) -> bool:
+    def shown(self) -> bool:
+        """Whether the routes are showing (not Textual's `visible`, which this must not hide:
+        Textual reads that for focus and mouse hits)."""
         return self.has_class("-visible")
 
     def dismiss(self) -> None:
-        if self.visible:
+        if self.shown:
             self.remove_class("-visible")
             self.post_message(self.Dismissed())
 

@@ -47,8 +47,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="export-cancel")
                 for i, (key, label) in enumerate(self.choices.items()):
-                    variant = "primary" if i == 0 else "default"
-                    yield Button(label, id=f"export-{key}", variant=variant)
+                    yield Button(label, id=f"export-{key}",
+                                 variant="primary" if i == 0 else "default")
         yield KeyFooter()
 
     def on_mount(self) -> None:
