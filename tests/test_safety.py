@@ -207,3 +207,18 @@ def test_ordinary_post_session_stories_rarely_show_the_crisis_routes(composer):
     alarmed = [s["id"] for s in stories if composer.check(s["message"]).crisis]
     assert len(stories) >= 350
     assert len(alarmed) <= 3, alarmed
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("some nights i think it'd be easier for everyone if i just didnt wake up", True),
+        ("Honestly I wouldn't mind if I never woke up tomorrow.", True),
+        ("It would be better if I didn't wake up so early, the commute is brutal.", False),
+        ("He told me it would be easier if he didn't wake up.", False),
+        ("The kids are easier if I don't wake them up before seven.", False),
+    ],
+)
+def test_rules_hear_easier_if_i_did_not_wake_up(text, crisis):
+    """Passive wishes not to wake up, said as 'easier/better if', not only 'I hope'."""
+    assert safety.check(text).crisis is crisis

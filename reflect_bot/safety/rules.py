@@ -279,6 +279,11 @@ SELF_PATTERNS: tuple[_Pattern, ...] = (
        "self"),
     _p(r"\b(?:hope|hoping|wish)\s+i\s+(?:don't|do\s+not|never)\s+wake\s+up\b", "self"),
     _p(r"\bsleep\s+and\s+(?:never|not)\s+wake\s+up\b", "default"),
+    # "it'd be easier if I just didn't wake up", "wouldn't mind if I never woke up"
+    _p(r"\b(?:easier|better|simpler|best|mind|relief|kinder)\s+(?:for\s+\w+\s+)?if\s+i\s+"
+       r"(?:just\s+|simply\s+)?(?:didn't|did\s+not|never|don't|do\s+not|wouldn't|would\s+not)\s+"
+       r"(?:wake|woke)\s+up\b(?!\s+(?:so\s+)?(?:early|late|at\s|in\s+the\s+night|every|so\s+often|"
+       r"as\s+much|with|to\s+the|in\s+time|on\s+time))", "self"),
     _p(r"\b(?:want|wanted|wanting|wants|wish|wished)\s+to\s+(?:die|be\s+dead)\b", "default",
        negatable=True),
     _p(
