@@ -15,7 +15,8 @@ from typing import Literal
 
 import numpy as np
 
-from reflect_bot.corpus import Corpus, Passage, load_corpus
+from reflect_bot.corpus import Corpus, Passage
+from reflect_bot.corpus_cache import cached_corpus
 from reflect_bot.embedding import Embedder, Progress, get_embedder
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, lexical_documents, open_index
@@ -80,11 +81,14 @@ class Retriever:
         rebuild: bool = False,
         progress: Progress = False,
         warn: Callable[[str], None] | None = None,
+        corpus: Corpus | None = None,
     ) -> Retriever:
-        """Load the corpus, the model and the cached index (building it if stale; `progress`
-        reports the build, see `Embedder.encode`)."""
+        """Load the corpus (unless given), the model and the cached index (building it if
+        stale; `progress` reports the build, see `Embedder.encode`). The corpus comes from
+        its cache when no guidance file has changed (reflect_bot.corpus_cache)."""
         kwargs = {"warn": warn} if warn else {}
-        corpus = load_corpus(extra_dirs, **kwargs)
+        if corpus is None:
+            corpus = cached_corpus(extra_dirs, **kwargs)
 
         def embedder() -> Embedder:
             return get_embedder(**kwargs)

@@ -148,16 +148,16 @@ class ReflectApp(App):
     def load_engine(self) -> None:
         """Corpus, model and index: seconds of work, kept off the UI thread."""
         try:
-            from reflect_bot.corpus import load_corpus
+            from reflect_bot.corpus_cache import cached_corpus
 
             warnings: list[str] = []  # shown once the engine is ready, each once
-            corpus = load_corpus(self.knowledge, warn=warnings.append)
+            corpus = cached_corpus(self.knowledge, warn=warnings.append)
             self.call_from_thread(setattr, self, "corpus", corpus)
             self.call_from_thread(setattr, self, "engine_state", "corpus")
             from reflect_bot.retrieval import Retriever
 
             retriever = Retriever.open(self.knowledge, warn=warnings.append,
-                                       progress=self._index_progress)
+                                       progress=self._index_progress, corpus=corpus)
         except ReflectBotError as exc:
             self.engine_error = str(exc)
             self.call_from_thread(setattr, self, "engine_state", "failed")
