@@ -52,8 +52,6 @@ def _open(args: argparse.Namespace, **kwargs):
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from reflect_bot.corpus import passage_json
-
     if args.top_k < 1:
         raise UsageError(f"--top-k must be at least 1 (got {args.top_k})")
     if args.query == "-":
@@ -67,6 +65,8 @@ def run_search(args: argparse.Namespace) -> int:
             raise UsageError(
                 "the query is empty: say in a few words what happened or what you need"
             )
+    from reflect_bot.corpus import passage_json
+
     retriever = _open(args)
     for n, query in queries:
         if not query:
