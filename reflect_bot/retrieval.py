@@ -17,7 +17,7 @@ import numpy as np
 
 from reflect_bot.corpus import Corpus, Passage
 from reflect_bot.corpus_cache import cached_corpus
-from reflect_bot.embedding import Embedder, Progress, get_embedder
+from reflect_bot.embedding import Embedder, Progress, get_embedder, preload
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, lexical_documents, open_index
 from reflect_bot.inputs import prepare
@@ -87,6 +87,7 @@ class Retriever:
         stale; `progress` reports the build, see `Embedder.encode`). The corpus comes from
         its cache when no guidance file has changed (reflect_bot.corpus_cache)."""
         kwargs = {"warn": warn} if warn else {}
+        preload(**kwargs)  # the encoder loads in a thread while the corpus and index load here
         if corpus is None:
             corpus = cached_corpus(extra_dirs, **kwargs)
 
