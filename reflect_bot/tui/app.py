@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -122,6 +123,7 @@ class ReflectApp(App):
         self.index_started: float | None = None  # when building the index began
         self.journal: Journal | None = None
         self._composer: Composer | None = composer
+        self._composer_lock = threading.RLock()  # one composer, its parts built once
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme
         # Said once the first frame is up: a damaged settings file, a journal kept aside.
@@ -166,19 +168,31 @@ class ReflectApp(App):
         self.retriever = retriever
         opened = getattr(retriever, "opened", None)
         self.first_run = opened is not None and opened.status != "loaded"
-        self.call_from_thread(setattr, self, "engine_state", "replies")
-        try:  # the reply's parts (labelled examples, crisis bank): vectors from the cache
-            warm = getattr(self.composer(), "warm", None)
+        for warning in dict.fromkeys(warnings):
+            self.call_from_thread(self.notify, warning, severity="warning")
+        if self.first_run:  # the reply parts may need minutes of encoding: say so first
+            self.call_from_thread(setattr, self, "engine_state", "replies")
+            if self._prepare_replies():
+                self.call_from_thread(setattr, self, "engine_state", "ready")
+            return
+        # Search and the guidance browser need nothing more. The reply parts come from the
+        # cache in a moment; a reply asked for meanwhile waits for them in `composer()`.
+        with self._composer_lock:
+            self.call_from_thread(setattr, self, "engine_state", "ready")
+            self._prepare_replies()
+
+    def _prepare_replies(self) -> bool:
+        """Build the reply's parts (labelled examples, crisis bank; vectors from the cache)."""
+        try:
+            warm = getattr(self._make_composer(), "warm", None)
             if warm is not None:
                 warm()
         except ReflectBotError as exc:
             self.engine_error = str(exc)
             self.call_from_thread(setattr, self, "engine_state", "failed")
             self.call_from_thread(self.notify, str(exc), title="Could not load", severity="error")
-            return
-        for warning in dict.fromkeys(warnings):
-            self.call_from_thread(self.notify, warning, severity="warning")
-        self.call_from_thread(setattr, self, "engine_state", "ready")
+            return False
+        return True
 
     def _index_progress(self, done: int, total: int) -> None:
         """Called from the loading thread while the index is built (first run)."""
@@ -193,7 +207,11 @@ class ReflectApp(App):
 
     def composer(self) -> Composer:
         """The one composer, shared by the screens (it caches sentence vectors). Call it
-        from a worker once `engine_state` is "ready"."""
+        from a worker once `engine_state` is "ready": it waits while its parts are built."""
+        with self._composer_lock:
+            return self._make_composer()
+
+    def _make_composer(self) -> Composer:
         if self._composer is None:
             from reflect_bot.prompts import default_prompts
             from reflect_bot.reply import RetrievalComposer
