@@ -321,6 +321,19 @@ def settle() -> None:
         thread.join()
 
 
+class SharedEmbedder:
+    """The process-wide encoder, waited for (or loaded) at its first use rather than now: a
+    command can build what needs no encoding while `preload` is still loading it."""
+
+    dimension = DIMENSION
+
+    def __init__(self, warn: Callable[[str], None] = _warn) -> None:
+        self.warn = warn
+
+    def encode(self, texts: Sequence[str], **kwargs) -> np.ndarray:
+        return get_embedder(self.warn).encode(texts, **kwargs)
+
+
 def environment_for_offline() -> None:
     """Set before any Hugging Face library is imported: no download, ever."""
     os.environ["HF_HUB_OFFLINE"] = "1"

@@ -25,10 +25,14 @@ def slow_loader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     (embedding.export_dir() / embedding.MANIFEST_FILE).write_text("{}")
     threads: list[str] = []
 
+    class Fake:
+        def encode(self, texts, **kwargs):
+            return [f"vector of {t}" for t in texts]
+
     def load(warn=None):
         time.sleep(0.5)
         threads.append(threading.current_thread().name)
-        return object()
+        return Fake()
 
     monkeypatch.setattr(embedding, "load_embedder", load)
     return threads
@@ -41,6 +45,14 @@ def test_preload_returns_at_once_and_the_encoder_loads_once(slow_loader) -> None
     assert time.perf_counter() - started < 0.3
     first = embedding.get_embedder()  # waits for the thread
     assert embedding.get_embedder() is first
+    assert slow_loader == ["load-encoder"]
+
+
+def test_a_shared_embedder_waits_for_the_preload_at_its_first_use(slow_loader) -> None:
+    embedding.preload()
+    shared = embedding.SharedEmbedder()  # returned at once, the encoder still loading
+    assert slow_loader == []
+    assert shared.encode(["I froze"]) == ["vector of I froze"]
     assert slow_loader == ["load-encoder"]
 
 

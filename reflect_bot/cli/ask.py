@@ -91,7 +91,9 @@ def _open_composer(knowledge: Sequence[str], organisation: safety.Organisation
     from reflect_bot.reply import RetrievalComposer
     from reflect_bot.retrieval import Retriever
 
-    return RetrievalComposer(Retriever.open(knowledge), default_prompts(), organisation)
+    # the reply's parts come from the cache while the encoder is still loading in its thread
+    retriever = Retriever.open(knowledge, wait=False)
+    return RetrievalComposer(retriever, default_prompts(), organisation)
 
 
 def _preload() -> None:
