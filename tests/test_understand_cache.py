@@ -32,9 +32,13 @@ def no_fit(*args, **kwargs):
 def cache(tmp_path_factory: pytest.TempPathFactory, corpus):
     """A cache folder of its own, and the understander first built into it (fitting the
     topic classifier takes a while, so once for the module)."""
+    from reflect_bot import vectors
+
     folder = tmp_path_factory.mktemp("cache")
     patch = pytest.MonkeyPatch()
     patch.setenv("REFLECT_BOT_CACHE_DIR", str(folder))
+    # the fake vectors must never reach the process's memo of real ones (other tests use it)
+    patch.setattr(vectors, "_SEEN", {})
     yield folder, Understander(corpus, default_prompts(), fake_encode)
     patch.undo()
 
