@@ -151,8 +151,10 @@ class ReflectApp(App):
         """Corpus, model and index: seconds of work, kept off the UI thread."""
         try:
             from reflect_bot.corpus_cache import cached_corpus
+            from reflect_bot.embedding import preload
 
             warnings: list[str] = []  # shown once the engine is ready, each once
+            preload(warnings.append)  # the encoder loads in a thread of its own meanwhile
             corpus = cached_corpus(self.knowledge, warn=warnings.append)
             self.call_from_thread(setattr, self, "corpus", corpus)
             self.call_from_thread(setattr, self, "engine_state", "corpus")
