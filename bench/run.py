@@ -1,7 +1,9 @@
 """`make bench`: start-up, build and query timings on this machine, printed as a table.
 
 Nothing here is asserted: the numbers go into the README. Run with `--quick` to skip the
-100k-passage synthetic corpus.
+100k-passage synthetic corpus, or `--startup` for only the start-up rows (`--help`, the
+encoder's limit, cached `search` and `ask`, the app's first frame and ready); `--cache DIR`
+uses a cache folder that already holds the export instead of a fresh one.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) * 1000
 
 
-def bench_commands(env: dict[str, str]) -> None:
+def bench_commands(env: dict[str, str], startup: bool = False) -> None:
+    """Start-up of each command; with `startup`, only what a cached start costs (no index
+    rebuild, no sentence-transformers import)."""
     cli = str(BIN / "reflect-bot")
     helps = [timed_run([cli, "--help"], env)[0] for _ in range(5)]
     row(
@@ -59,11 +63,13 @@ def bench_commands(env: dict[str, str]) -> None:
     )
     redacts = [timed_run([cli, "redact", "--help"], env)[0] for _ in range(3)]
     row("`reflect-bot redact --help` start", f"{statistics.median(redacts):.2f} s", "median of 3")
-    build, rss_build = timed_run([cli, "index", "--rebuild"], env)
-    row(
-        "index build, shipped corpus (process)", f"{build:.1f} s",
-        "ONNX encoder load + embed all (export already made)"
-    )
+    rss_build = 0
+    if not startup:
+        build, rss_build = timed_run([cli, "index", "--rebuild"], env)
+        row(
+            "index build, shipped corpus (process)", f"{build:.1f} s",
+            "ONNX encoder load + embed all (export already made)"
+        )
     # The bare limit: a fresh process that imports onnxruntime and tokenizers, loads the
     # exported model (with its self-check) and encodes one text. Nothing can start faster.
     limit_code = (
@@ -74,10 +80,11 @@ def bench_commands(env: dict[str, str]) -> None:
     limit = statistics.median(limits)
     row("limit: import onnxruntime + tokenizers, load, one encode", f"{limit:.2f} s",
         "p50 of 5, fresh process")
-    for what, code in (
-        ("import onnxruntime, tokenizers", "import onnxruntime, tokenizers"),
-        ("import sentence_transformers (the old query path)", "import sentence_transformers"),
-    ):
+    imports = [("import onnxruntime, tokenizers", "import onnxruntime, tokenizers")]
+    if not startup:
+        imports.append(("import sentence_transformers (the old query path)",
+                        "import sentence_transformers"))
+    for what, code in imports:
         times = [timed_run([py, "-c", code], env)[0] for _ in range(3)]
         row(f"`{what}`", f"{statistics.median(times):.2f} s", "p50 of 3, fresh process")
     for command, text in (
@@ -96,7 +103,8 @@ def bench_commands(env: dict[str, str]) -> None:
             "p50 of 5; process start to printed JSON",
         )
         row(f"peak RSS, `{command}`", f"{rss / 1024:.0f} MiB",
-            f"(`index --rebuild`: {rss_build / 1024:.0f} MiB)" if command == "search" else "")
+            f"(`index --rebuild`: {rss_build / 1024:.0f} MiB)" if rss_build and command == "search"
+            else "")
 
 
 def redact_input(size: int) -> str:
@@ -274,10 +282,14 @@ def bench_synthetic(retriever, sizes: list[int]) -> None:
 
 def main() -> int:
     quick = "--quick" in sys.argv
+    startup = "--startup" in sys.argv  # only the start-up rows: commands and the app
+    # --cache DIR: a cache folder that already holds the export (saves minutes of exporting
+    # when comparing two versions of the code on the same cache)
+    cache = sys.argv[sys.argv.index("--cache") + 1] if "--cache" in sys.argv else None
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(
             os.environ,
-            REFLECT_BOT_CACHE_DIR=tmp,
+            REFLECT_BOT_CACHE_DIR=cache or tmp,
             REFLECT_BOT_DATA_DIR=tmp,
             REFLECT_BOT_CONFIG_DIR=tmp,
         )
@@ -285,13 +297,14 @@ def main() -> int:
         # the export and the reply data first, as `make setup`'s `index --replies` does
         subprocess.run([str(BIN / "reflect-bot"), "index", "--replies"], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        bench_commands(env)
-        bench_redact(env, tmp)
-        bench_long_input(env)
-        retriever = bench_warm_queries()
-        bench_replies(retriever)
-        bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])
-        for name in ("tui_bench.py", "quit_bench.py"):
+        bench_commands(env, startup)
+        if not startup:
+            bench_redact(env, tmp)
+            bench_long_input(env)
+            retriever = bench_warm_queries()
+            bench_replies(retriever)
+            bench_synthetic(retriever, [1_000, 10_000] if quick else [1_000, 10_000, 100_000])
+        for name in ("tui_bench.py",) if startup else ("tui_bench.py", "quit_bench.py"):
             tui = ROOT / "bench" / name
             out = subprocess.run(
                 [sys.executable, str(tui)], env=env, capture_output=True, text=True, check=True

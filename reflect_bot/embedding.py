@@ -52,8 +52,11 @@ class Encoder(Protocol):
     """What the index and retrieval need of an encoder: the ONNX `Embedder`, or
     `export.ReferenceEmbedder` when the export cannot be made."""
 
-    dimension: int
-    fingerprint: dict[str, Any]
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def fingerprint(self) -> dict[str, Any]: ...
 
     def encode(self, texts: Sequence[str], *, progress: Progress = False) -> np.ndarray: ...
 
@@ -97,8 +100,9 @@ def source_stat() -> list[list[str | int]]:
     return out
 
 
+@functools.cache
 def source_hash() -> str:
-    """sha256 over the packaged model's files (names and contents)."""
+    """sha256 over the packaged model's files (names and contents); once per process."""
     root = model_dir()
     digest = hashlib.sha256()
     for path in source_files():
@@ -146,6 +150,23 @@ def model_fingerprint() -> dict[str, Any]:
     return {"model": MODEL_ID, "model_sha256": digest, "export_version": EXPORT_VERSION}
 
 
+def _refresh_stat(folder: Path) -> None:
+    """The model files were touched but not changed (a reinstall): note their new sizes and
+    dates, so the next start does not hash 90 MB again. Skipped if an export is under way."""
+    from reflect_bot.cachefiles import locked
+
+    with locked(folder, wait=False) as held:
+        if not held:
+            return
+        try:
+            manifest = read_manifest(folder)
+            if manifest.get("source_sha256") == source_hash():
+                manifest["source_stat"] = source_stat()
+                config.write_private_file(folder / MANIFEST_FILE, json.dumps(manifest))
+        except (EncoderUnusable, OSError):
+            pass  # a read-only cache: hashed again next time, as before
+
+
 class Embedder:
     """Sentence embeddings, L2-normalised float32, from the ONNX export of the packaged model.
 
@@ -161,6 +182,7 @@ class Embedder:
         if manifest.get("source_stat") != source_stat():
             if manifest.get("source_sha256") != source_hash():
                 raise EncoderUnusable("the packaged model has changed")
+            _refresh_stat(folder)
         try:
             tokenizer_bytes = (folder / TOKENIZER_FILE).read_bytes()
             # a checksum of every byte (40 ms): the probes below cannot see damage to the
@@ -269,15 +291,65 @@ def load_embedder(warn: Callable[[str], None] = _warn) -> Encoder:
 
 _SHARED: list[Encoder] = []
 _SHARED_LOCK = threading.Lock()
+_PRELOADS: list[threading.Thread] = []
+_PRELOAD_LOCK = threading.Lock()
 
 
 def get_embedder(warn: Callable[[str], None] = _warn) -> Encoder:
     """The process-wide encoder: loading it twice would double start-up and memory.
-    `warn` hears about a damaged export (the app shows it as a notification)."""
+    `warn` hears about a damaged export (the app shows it as a notification). If `preload`
+    has started loading it, this waits for that."""
     with _SHARED_LOCK:
         if not _SHARED:
             _SHARED.append(load_embedder(warn))
         return _SHARED[0]
+
+
+def preload(warn: Callable[[str], None] = _warn) -> None:
+    """Start loading the process-wide encoder in a thread, so that its import, checksum and
+    session overlap the rest of a start (the corpus and index from the cache, other
+    imports); `get_embedder` then waits for it. Does nothing if it is loaded or loading, or
+    not exported yet: an export takes minutes, and is done where it can be said."""
+    if not (export_dir() / MANIFEST_FILE).exists():
+        return
+    with _PRELOAD_LOCK:  # not _SHARED_LOCK: the loading thread holds that until it is done
+        if _SHARED or _PRELOADS:
+            return
+        thread = threading.Thread(target=_load_quietly, args=(warn,), daemon=True,
+                                  name="load-encoder")
+        _PRELOADS.append(thread)
+    thread.start()
+
+
+def _load_quietly(warn: Callable[[str], None]) -> None:
+    try:
+        get_embedder(warn)
+    except BaseException:  # noqa: BLE001 - get_embedder() in the caller tries again and raises
+        pass
+
+
+def settle() -> None:
+    """Wait for a preload under way, so a process that stops early (an error, a usage
+    mistake) never exits with the encoder half-loaded in a thread."""
+    for thread in list(_PRELOADS):
+        thread.join()
+
+
+class SharedEmbedder:
+    """The process-wide encoder, waited for (or loaded) at its first use rather than now: a
+    command can build what needs no encoding while `preload` is still loading it."""
+
+    dimension = DIMENSION
+
+    def __init__(self, warn: Callable[[str], None] = _warn) -> None:
+        self.warn = warn
+
+    @property
+    def fingerprint(self) -> dict[str, Any]:
+        return get_embedder(self.warn).fingerprint
+
+    def encode(self, texts: Sequence[str], *, progress: Progress = False) -> np.ndarray:
+        return get_embedder(self.warn).encode(texts, progress=progress)
 
 
 def environment_for_offline() -> None:

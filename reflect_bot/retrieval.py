@@ -15,8 +15,9 @@ from typing import Literal
 
 import numpy as np
 
-from reflect_bot.corpus import Corpus, Passage, load_corpus
-from reflect_bot.embedding import Encoder, Progress, get_embedder
+from reflect_bot.corpus import Corpus, Passage
+from reflect_bot.corpus_cache import cached_corpus
+from reflect_bot.embedding import Encoder, Progress, SharedEmbedder, get_embedder, preload
 from reflect_bot.errors import UsageError
 from reflect_bot.index import OpenResult, VectorIndex, lexical_documents, open_index
 from reflect_bot.inputs import prepare
@@ -80,11 +81,17 @@ class Retriever:
         rebuild: bool = False,
         progress: Progress = False,
         warn: Callable[[str], None] | None = None,
+        corpus: Corpus | None = None,
+        wait: bool = True,
     ) -> Retriever:
-        """Load the corpus, the model and the cached index (building it if stale; `progress`
-        reports the build, see `Embedder.encode`)."""
+        """Load the corpus (unless given), the model and the cached index (building it if
+        stale; `progress` reports the build, see `Embedder.encode`). The corpus comes from
+        its cache when no guidance file has changed (reflect_bot.corpus_cache). With `wait`
+        False, the encoder may still be loading when this returns: the first search waits."""
         kwargs = {"warn": warn} if warn else {}
-        corpus = load_corpus(extra_dirs, **kwargs)
+        preload(**kwargs)  # the encoder loads in a thread while the corpus and index load here
+        if corpus is None:
+            corpus = cached_corpus(extra_dirs, warn=warn) if warn else cached_corpus(extra_dirs)
 
         def embedder() -> Encoder:
             return get_embedder(**kwargs)
@@ -92,7 +99,7 @@ class Retriever:
         opened = open_index(
             corpus, embedder, cache_dir=cache_dir, rebuild=rebuild, progress=progress, **kwargs
         )
-        retriever = cls(corpus, opened.index, embedder())
+        retriever = cls(corpus, opened.index, embedder() if wait else SharedEmbedder(**kwargs))
         retriever.opened = opened
         return retriever
 

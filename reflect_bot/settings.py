@@ -12,14 +12,16 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from reflect_bot.config import config_dir, private_dir, write_private_file
 from reflect_bot.errors import ReflectBotError
 from reflect_bot.files import BoundedLoader, FileReadError, read_text, yaml_problem
-from reflect_bot.safety import Organisation
+
+if TYPE_CHECKING:  # safety's rules take a while to compile: only when the routes are needed
+    from reflect_bot.safety import Organisation
 
 SETTINGS_FILE = "settings.yaml"
 # The app registers "reflect-high-contrast" itself; the other two are Textual's own.
@@ -55,6 +57,8 @@ class Settings:
     eap_phone: str | None = None
 
     def organisation(self) -> Organisation:
+        from reflect_bot.safety import Organisation
+
         return Organisation(nation=self.nation, eap_name=self.eap_name, eap_phone=self.eap_phone)
 
 

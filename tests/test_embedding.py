@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,15 @@ def test_export_failure_falls_back_to_the_reference_model(
     encoder = embedding.load_embedder(warn=warnings.append)
     assert encoder is reference
     assert len(warnings) == 1 and "slower reference model" in warnings[0]
+
+
+def test_touched_model_files_are_hashed_once_then_noted(export_copy: Path) -> None:
+    """A reinstall touches the packaged model without changing it: the export is still used,
+    and its manifest notes the files' new dates so later starts skip the 90 MB hash."""
+    manifest = export_copy / embedding.MANIFEST_FILE
+    data = json.loads(manifest.read_text())
+    data["source_stat"] = [[name, size, mtime - 1] for name, size, mtime in data["source_stat"]]
+    manifest.write_text(json.dumps(data))
+    Embedder(export_copy)
+    assert json.loads(manifest.read_text())["source_stat"] == embedding.source_stat()
+    assert stat.S_IMODE(manifest.stat().st_mode) == 0o600

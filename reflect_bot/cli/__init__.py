@@ -92,6 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = f"{exc.filename}: {exc.strerror or exc}"
         print(f"reflect-bot: error: {message}", file=sys.stderr)
         return 1
+    finally:
+        _settle()
+
+
+def _settle() -> None:
+    """Wait for an encoder still loading in a thread (embedding.preload) before exiting."""
+    embedding = sys.modules.get("reflect_bot.embedding")
+    if embedding is not None:
+        embedding.settle()
 
 
 def _warn(message: str) -> None:

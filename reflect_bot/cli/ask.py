@@ -19,16 +19,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from reflect_bot import safety
 from reflect_bot.cli.typed import first_then_rest, note, read_batch, typed_message
 from reflect_bot.errors import ReflectBotError, UsageError
 from reflect_bot.inputs import MAX_MESSAGE_CHARS, Line, clean, prepare, read_lines
-from reflect_bot.prompts import Prompts, default_prompts
 from reflect_bot.settings import REFLECTIVE_MODELS
 
+# safety, prompts and the engine are imported when a command runs, never to build the parser
 if TYPE_CHECKING:
+    from reflect_bot import safety
     from reflect_bot.guided import GuidedReflection
-    from reflect_bot.prompts import Stage
+    from reflect_bot.prompts import Prompts, Stage
     from reflect_bot.reply import Focus, Reply, RetrievalComposer, Turn
 
 
@@ -87,20 +87,33 @@ def _organisation() -> safety.Organisation:
 
 def _open_composer(knowledge: Sequence[str], organisation: safety.Organisation
                    ) -> RetrievalComposer:
+    from reflect_bot.prompts import default_prompts
     from reflect_bot.reply import RetrievalComposer
     from reflect_bot.retrieval import Retriever
 
-    return RetrievalComposer(Retriever.open(knowledge), default_prompts(), organisation)
+    # the reply's parts come from the cache while the encoder is still loading in its thread
+    retriever = Retriever.open(knowledge, wait=False)
+    return RetrievalComposer(retriever, default_prompts(), organisation)
+
+
+def _preload() -> None:
+    """The encoder starts loading in a thread now, while the safety rules, the corpus and the
+    index load here (the rule check and its banner never wait for it)."""
+    from reflect_bot.embedding import preload
+
+    preload()
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    from reflect_bot.prompts import default_prompts
+
     prompts = default_prompts()  # validated before anything slow happens
-    organisation = _organisation()
     if args.text == "-":
         batch = first_then_rest(read_batch())  # a bad first line is refused before the model
         if batch is None:
             return 0
-        composer = _open_composer(args.knowledge, organisation)
+        _preload()
+        composer = _open_composer(args.knowledge, _organisation())
         for n, message in batch:
             if not message:
                 note(f"line {n}: empty message")
@@ -110,6 +123,10 @@ def run_ask(args: argparse.Namespace) -> int:
     text = typed_message(args.text)
     if not text:
         raise UsageError("the message is empty: say in a few words what happened or how you feel")
+    _preload()
+    from reflect_bot import safety
+
+    organisation = _organisation()
     check = safety.check(text)
     banner_shown = False
     if check.crisis and check.kind and not args.json:
@@ -231,6 +248,7 @@ def _model_id(args: argparse.Namespace) -> str:
 
 def run_reflect(args: argparse.Namespace) -> int:
     from reflect_bot.guided import GuidedReflection
+    from reflect_bot.prompts import default_prompts
 
     prompts = default_prompts()
     model = prompts.model(_model_id(args))
@@ -269,6 +287,8 @@ def run_reflect(args: argparse.Namespace) -> int:
 def _converse(reflection: GuidedReflection, answers: _Answers, prompts: Prompts,
               organisation: safety.Organisation, err: TextIO) -> None:
     """Stage by stage until the end, `finish` or the end of input."""
+    from reflect_bot import safety
+
     wording = prompts.replies.guided
     print(wording.intro.format(model=reflection.model.name), file=err)
     print(wording.how_to + "\n", file=err)

@@ -52,8 +52,6 @@ def _open(args: argparse.Namespace, **kwargs):
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from reflect_bot.corpus import passage_json
-
     if args.top_k < 1:
         raise UsageError(f"--top-k must be at least 1 (got {args.top_k})")
     if args.query == "-":
@@ -67,6 +65,8 @@ def run_search(args: argparse.Namespace) -> int:
             raise UsageError(
                 "the query is empty: say in a few words what happened or what you need"
             )
+    from reflect_bot.corpus import passage_json
+
     retriever = _open(args)
     for n, query in queries:
         if not query:
@@ -101,12 +101,12 @@ def format_hits(query: str, hits: list) -> str:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from reflect_bot.corpus import load_corpus
+    from reflect_bot.corpus_cache import cached_corpus
     from reflect_bot.embedding import get_embedder
     from reflect_bot.index import open_index
 
     start = time.perf_counter()
-    corpus = load_corpus(args.knowledge)
+    corpus = cached_corpus(args.knowledge)  # validated if any file changed, then cached
     result = open_index(corpus, get_embedder, rebuild=args.rebuild, progress=sys.stderr.isatty())
     verb = {"loaded": "Up to date", "built": "Built", "rebuilt": "Rebuilt"}[result.status]
     why = f" ({result.reason})" if result.reason and result.status == "rebuilt" else ""

@@ -9,6 +9,7 @@ the engine (`search`, `passage`, `reply`, `composer`); none reaches past it.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -90,13 +91,15 @@ class Engine:
         self.index_progress = (0, 0)  # texts encoded, of total
         self.index_started: float | None = None  # when building the index began
         self._composer = composer
+        self._composer_lock = threading.RLock()  # one composer, its parts built once
 
     # --- loading (a worker thread) ---------------------------------------------------
 
     def load(self, post: Callable[[Message], object]) -> None:
         """Corpus, encoder and index, then the reply's parts; each step `post`ed. Runs in a
         worker thread (the heavy imports happen here, never on the UI thread)."""
-        from reflect_bot.corpus import load_corpus
+        from reflect_bot.corpus_cache import cached_corpus
+        from reflect_bot.embedding import preload
         from reflect_bot.retrieval import Retriever
 
         warnings: list[str] = []  # said once loading is over, each once
@@ -105,20 +108,31 @@ class Engine:
             post(EngineChanged(EngineState.INDEXING, done, total))
 
         try:
-            self.corpus = load_corpus(self.knowledge, warn=warnings.append)
+            preload(warnings.append)  # the encoder loads in a thread of its own meanwhile
+            self.corpus = cached_corpus(self.knowledge, warn=warnings.append)
             post(EngineChanged(EngineState.CORPUS))
             self.retriever = Retriever.open(self.knowledge, warn=warnings.append,
-                                            progress=indexing)
+                                            progress=indexing, corpus=self.corpus)
             opened = self.retriever.opened
             self.first_run = opened is not None and opened.status != "loaded"
-            post(EngineChanged(EngineState.REPLIES))
-            warm = getattr(self.composer(), "warm", None)  # vectors from the cache
-            if warm is not None:
-                warm()
+            if self.first_run:  # the reply parts may need minutes of encoding: say so first
+                post(EngineChanged(EngineState.REPLIES))
+                self._warm()
+                post(EngineReady(tuple(dict.fromkeys(warnings))))
+                return
+            # Search and the guidance browser need nothing more. The reply parts come from
+            # the cache in a moment; a reply asked for meanwhile waits for them (`composer`).
+            with self._composer_lock:
+                post(EngineReady(tuple(dict.fromkeys(warnings))))
+                self._warm()
         except ReflectBotError as exc:
             post(EngineFailed(str(exc)))
-            return
-        post(EngineReady(tuple(dict.fromkeys(warnings))))
+
+    def _warm(self) -> None:
+        """Build the reply's parts (labelled examples, crisis bank; vectors from the cache)."""
+        warm = getattr(self.composer(), "warm", None)
+        if warm is not None:
+            warm()
 
     def moved(self, message: EngineChanged | EngineReady | EngineFailed) -> None:
         """Apply a step `load` posted. Called on the UI thread, by the app."""
@@ -136,7 +150,12 @@ class Engine:
     # --- what screens ask for (from a worker once READY; `passage` once the corpus is) --
 
     def composer(self) -> Composer:
-        """The one composer, shared by the screens (it caches sentence vectors)."""
+        """The one composer, shared by the screens (it caches sentence vectors). From a
+        worker once READY: it waits while its parts are being built."""
+        with self._composer_lock:
+            return self._make_composer()
+
+    def _make_composer(self) -> Composer:
         if self._composer is None:
             from reflect_bot.prompts import default_prompts
             from reflect_bot.reply import RetrievalComposer

@@ -126,3 +126,48 @@ async def test_a_new_reflection_drops_a_move_waiting_for_the_engine(gated):
         assert screen.reflection is None  # the skip was for the reflection left behind
         screen = await start_guided(pilot, "kolb")
         assert screen.reflection.index == 0 and not screen.busy
+
+
+class SlowToWarm(FixedComposer):
+    """A composer whose parts take as long as the test wants to build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.warmed = False
+
+    def warm(self) -> None:
+        self.gate.wait(30)
+        self.warmed = True
+
+    def compose(self, message, history=(), *, focus=None):
+        assert self.warmed, "a reply was composed before the composer's parts were built"
+        return super().compose(message, history, focus=focus)
+
+
+async def test_ready_once_the_index_is_loaded_and_a_reply_waits_for_its_parts(monkeypatch):
+    """With the index cached, search is ready as soon as the encoder and index are: the
+    reply's parts are built after that, and a message sent meanwhile waits for them."""
+
+    def open_cached(*args, **kwargs):
+        retriever = FixedRetriever()
+        retriever.opened = OpenResult(None, "loaded", None, 0.1)
+        return retriever
+
+    monkeypatch.setattr("reflect_bot.retrieval.Retriever.open", open_cached)
+    composer = SlowToWarm()
+    app = ReflectApp(settings=Settings(), composer=composer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.engine_state is EngineState.READY)
+        assert not composer.warmed and not app.engine.first_run
+        assert not app.screen.query_one("#engine-status").display
+        box = app.screen.query_one(MessageInput)
+        box.post_message(events.Paste("He shouted at me and I froze."))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query(PendingMessage))
+        await pilot.pause(0.3)
+        assert not app.screen.turns  # still waiting for the parts, never composed early
+        composer.gate.set()
+        await wait_for(pilot, lambda: app.screen.turns)
+        assert composer.warmed and not app.screen.query(PendingMessage)
