@@ -69,8 +69,9 @@ _MONTH_DAY_WORDS_RE = re.compile(
     rf"(?:,?[ \t]+({_YEAR})(?![\w\-]))?",
     re.IGNORECASE,
 )
-# Eight digits run together: "dob 19900501" or "dob 01051990", only after a birth cue.
-_COMPACT_DATE_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{8})(?![0-9A-Za-z])")
+# Eight digits run together: "dob 19900501" or "dob 01051990"; or six, day first as
+# systems print them ("D.O.B 220785"); only after a birth cue.
+_COMPACT_DATE_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{8}|[0-9]{6})(?![0-9A-Za-z])")
 # Month and year only: "born in March 1985", only after a birth cue.
 _MONTH_YEAR_RE = re.compile(
     rf"(?<![\w])([A-Za-z]{{3,9}})\.?,?[ \t]+({_YEAR})(?![\w\-])", re.IGNORECASE
@@ -197,7 +198,11 @@ def _find_dob(text: str) -> list[_Cand]:
 
     for m in _COMPACT_DATE_RE.finditer(text):
         d = m.group(1)
-        for y, mo, dd in ((d[:4], d[4:6], d[6:]), (d[4:], d[2:4], d[:2])):
+        if len(d) == 6:  # ddmmyy
+            orders = [(f"{_year4(d[4:], this_year):04d}", d[2:4], d[:2])]
+        else:
+            orders = [(d[:4], d[4:6], d[6:]), (d[4:], d[2:4], d[:2])]
+        for y, mo, dd in orders:
             if old_enough(int(y)) and _valid_ymd(int(y), int(mo), int(dd)):
                 if birth_context(m.start(), m.end()):
                     out.append(_Cand(m.start(), m.end(), "DOB", f"{y}-{mo}-{dd}"))

@@ -241,6 +241,8 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     call him|call her|full name|full name is|birth name|birth name is
     knows him as|knows her as|know him as|know her as|by the name of|nickname is
     nickname|street name is|street name
+    surname|first name|forename|forenames|last name|family name|given name|middle name
+    maiden name|christian name
     """.replace("\n", "|").split("|")
     if p.strip()
 )
