@@ -319,12 +319,32 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
         i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
     ):
         return None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    # A size and a name: "little t", "big mo"; not "big headed".
+    sized = (
+        t.low in _LIST_MODIFIERS
+        and nxt is not None
+        and _joined(t, nxt)
+        and nxt.low not in _STOPWORDS
+        and nxt.low not in _NOT_NICKNAME
+        and (
+            nxt.name_shaped()
+            or len(nxt.core) <= 2
+            or nxt.low in lexicon().vocab.first
+            or not lexicon().ordinary(nxt.low)
+        )
+    )
     for j in (i, i + 1):
         if j >= len(toks) or (j > i and not _joined(toks[j - 1], toks[j])):
             break
+        if t.low in _LIST_MODIFIERS and not sized:
+            break
         if j + 1 >= len(toks) or _NICKNAME_END_RE.match(toks[j + 1].gap):
             return j
-    # Not closed, but capitalised: "calls himself Big Mo in group".
+    # Not closed: a size and a name in any case ("calls himself big t on the wing"), or
+    # capitalised ("calls himself Big Mo in group").
+    if sized:
+        return i + 1
     if not t.name_shaped() or acronym(t):
         return None
     last = i
