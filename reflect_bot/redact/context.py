@@ -448,10 +448,15 @@ def _door_name(toks: list[_Tok], i: int) -> int | None:
     j = i + 1
     if j >= len(toks) or not _joined(toks[i], toks[j]):
         return None
-    if len(toks[j].core) == 1 and j + 1 < len(toks) and _joined(toks[j], toks[j + 1]):
+    initial = len(toks[j].core) == 1 and j + 1 < len(toks) and _joined(toks[j], toks[j + 1])
+    if initial:
         j += 1  # an initial, in any case: "j smith"
-    if toks[j].low in _STOPWORDS or len(toks[j].core) < 2:
+    t = toks[j]
+    if t.low in _STOPWORDS or len(t.core) < 2:
         return None
+    lex = lexicon()
+    if not (initial or t.name_shaped() or lex.listed(t.low) or lex.unusual(t.low)):
+        return None  # "the name on the door is wrong"
     return j
 
 
