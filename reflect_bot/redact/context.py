@@ -47,6 +47,7 @@ from reflect_bot.redact.words import (
     _TITLES,
     ARTICLE_AFTER,
     CONTEXT_BEFORE,
+    FIELD_CUES,
     IRISH_WORD_RE,
     LOWER_PARTICLES,
     NAME_ABBREVIATIONS,
@@ -151,7 +152,7 @@ def _cue_before(toks: list[_Tok], i: int) -> str | None:
     """The cue that introduces a person just before toks[i] ("his partner", "met with")."""
     t = toks[i]
     gap = t.gap.strip(" \t")
-    if gap and gap.strip(_QUOTES_OPEN + ":,"):
+    if gap and gap.strip(_QUOTES_OPEN + ":,-–"):
         return None  # "spoke to. Kyle" or a line break: not a cue for this word
     if "\n" in t.gap or "\r" in t.gap or i == 0:
         return None
@@ -667,6 +668,10 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             if cue == "known as" and not quoted(i) and not _person_known(toks, i):
                 continue  # "this is known as hypervigilance"
             out.append((i, _run_on(toks, i, name_word), "cue"))
+            continue
+        # A listed name in a form's field, even a word: "forename - paddy".
+        if listed(t) and _cue_before(toks, i) in FIELD_CUES:
+            out.append((i, _run_on(toks, i, name_word), "field"))
             continue
         # "partner ah keung", "goes by Abu Yusuf": a prefix, then the name.
         if t.low in NAME_PREFIXES and i + 1 < n and _joined(t, toks[i + 1]):

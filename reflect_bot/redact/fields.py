@@ -103,6 +103,9 @@ def find_fields(text: str) -> list[tuple[int, int]]:
 _IN_ADDRESS = frozenset("the y yr of on upon".split())
 # Where someone's home is said to be, inside a part: "... lives at Tŷ Coch".
 _AT_RE = re.compile(r"\b(?:at|to|in|into|on)[ \t]+(?=\S)", re.IGNORECASE)
+_HOUSE_NUMBER_RE = re.compile(
+    r"(?:(?:flat|apartment|apt|unit|room|no\.?|number)[ \t]+)?[0-9]", re.IGNORECASE
+)
 _PARTS_BACK = 3
 _LINE_BACK = 200  # characters before a postcode that can hold its address
 
@@ -110,15 +113,18 @@ _LINE_BACK = 200  # characters before a postcode that can hold its address
 def _house_part(part: str) -> bool:
     """Is a whole comma-separated part, with no cue, a house, a street or a flat?"""
     words = _WORD_RE.findall(part)
-    if not words or len(words) > 5 or len(part.split()) > 6:
+    if len(words) > 5 or len(part.split()) > 6:
         return False
     lows = [w.lower() for w in words]
-    if any(
-        w in _NOT_ADDRESS or (w in _STOPWORDS and w not in _IN_ADDRESS | _ADDRESS_WORDS)
-        for w in lows
-    ):
+    if any(w in _NOT_ADDRESS for w in lows):
         return False
-    if any(ch.isdigit() for ch in part) or any(w in _ADDRESS_WORDS for w in lows):
+    numbered = _HOUSE_NUMBER_RE.match(part) is not None  # "14 easter road", "3F2", "flat 2"
+    addressy = any(w in _ADDRESS_WORDS for w in lows)
+    if numbered and (addressy or len(words) <= 1):
+        return True
+    if not words or any(w in _STOPWORDS and w not in _IN_ADDRESS | _ADDRESS_WORDS for w in lows):
+        return False
+    if numbered or addressy:
         return True
     # "The Willows", "the coppice": a named house.
     return lows[0] == "the" and len(words) > 1
