@@ -401,7 +401,8 @@ def _name_list(
     n = len(toks)
     out: list[tuple[int, int]] = []
     j = i + 1
-    if j < n and toks[j].low in _LIST_VERBS and _joined(toks[i], toks[j]):
+    # "her sons are", "kids' names:", "the children's names are"
+    while j < n and j - i <= 2 and toks[j].low in _LIST_VERBS and not toks[j].gap.strip(" \t'’"):
         j += 1
     if j >= n or toks[j].gap.strip(" \t") not in ("", ":", "-", "–") or "\n" in toks[j].gap:
         return out
@@ -468,7 +469,7 @@ _GROUP_RELATIONS = frozenset(
     "stepchildren stepkids".split()
 )
 _LIST_MODIFIERS = frozenset("little baby wee young big lil".split())
-_LIST_VERBS = frozenset("are were called named".split())
+_LIST_VERBS = frozenset("are were called named names".split())
 _BRACKETED_RE = re.compile(r"\([^()]*\)|^[^(]*\)")
 _READS = frozenset("says said reads read is was".split())
 # Relations that can stand after a name between commas: "Tia, his girlfriend, is ...";
