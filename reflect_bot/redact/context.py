@@ -671,7 +671,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             out.append((i, _run_on(toks, i, name_word), "cue"))
             continue
         # A listed name in a form's field, even a word: "forename - paddy".
-        if listed(t) and _cue_before(toks, i) in FIELD_CUES:
+        if (
+            i
+            and toks[i - 1].low in _FIELD_LAST
+            and listed(t)
+            and _cue_before(toks, i) in FIELD_CUES
+        ):
             out.append((i, _run_on(toks, i, name_word), "field"))
             continue
         # "partner ah keung", "goes by Abu Yusuf": a prefix, then the name.
@@ -792,5 +797,6 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     return out
 
 
-# The last word of every nickname cue, to look a cue up only where one may end.
+# The last word of every nickname or field cue, to look a cue up only where one may end.
 _NICKNAME_LAST = frozenset(c.split()[-1] for c in NICKNAME_CUES)
+_FIELD_LAST = frozenset(c.split()[-1] for c in FIELD_CUES)
