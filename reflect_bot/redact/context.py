@@ -670,12 +670,18 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
                 continue  # "this is known as hypervigilance"
             out.append((i, _run_on(toks, i, name_word), "cue"))
             continue
-        # A listed name in a form's field, even a word: "forename - paddy".
+        # A name in a form's field, even a word or in capitals: "forename - paddy",
+        # "first name: rose", "NAME: PRICE, Jason".
         if (
             i
             and toks[i - 1].low in _FIELD_LAST
-            and listed(t)
-            and _cue_before(toks, i) in FIELD_CUES
+            and (t.low in vocab.first or t.low in vocab.surnames or lex.unusual(t.low))
+            and not lex.kept(t.low)
+            and t.start not in web
+            and (
+                _cue_before(toks, i) in FIELD_CUES
+                or (toks[i - 1].low == "name" and t.gap.strip(" \t") == ":")
+            )
         ):
             out.append((i, _run_on(toks, i, name_word), "field"))
             continue
@@ -799,4 +805,4 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
 
 # The last word of every nickname or field cue, to look a cue up only where one may end.
 _NICKNAME_LAST = frozenset(c.split()[-1] for c in NICKNAME_CUES)
-_FIELD_LAST = frozenset(c.split()[-1] for c in FIELD_CUES)
+_FIELD_LAST = frozenset(c.split()[-1] for c in FIELD_CUES) | {"name"}
