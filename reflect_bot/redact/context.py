@@ -314,6 +314,8 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     t = toks[i]
     if t.low in _STOPWORDS and t.low not in ("little", "old") or t.low in _NOT_NICKNAME:
         return None  # "call him on 07700 ...", "goes by the name", but "little t"
+    if t.low in _TITLES and not (i + 1 < len(toks) and _joined(t, toks[i + 1])):
+        return None  # "I call him Sir, he likes that" ("calls him Sir Lancelot" is a name)
     if cue == "name is" and (i < 3 or toks[i - 3].low not in _WHOSE_NAME):
         return None  # "his name is ...", not "the patient's name is withheld"
     if cue == "known as" and not (
