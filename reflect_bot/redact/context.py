@@ -406,7 +406,7 @@ def _name_list(
     # "her sons are", "kids' names:", "the children's names are"
     while j < n and j - i <= 2 and toks[j].low in _LIST_VERBS and not toks[j].gap.strip(" \t'’"):
         j += 1
-    if j >= n or toks[j].gap.strip(" \t") not in ("", ":", "-", "–") or "\n" in toks[j].gap:
+    if j >= n or toks[j].gap.strip(" \t") not in ("", ":", "-", "–", "(") or "\n" in toks[j].gap:
         return out
     while j < n:
         while j + 1 < n and toks[j].low in _LIST_MODIFIERS and _joined(toks[j], toks[j + 1]):
@@ -430,7 +430,8 @@ def _name_list(
             gap = toks[k].gap
         if _BREAK_RE.search(gap):
             break
-        sep = _BRACKETED_RE.sub("", gap).strip(" \t")
+        # ", 7, and": an age between commas
+        sep = _AGE_RE.sub("", _BRACKETED_RE.sub("", gap)).strip(" \t")
         if sep in ("", ",", "&") and toks[k].low == "and" and k + 1 < n:
             if not _joined(toks[k], toks[k + 1]):
                 break
@@ -473,6 +474,7 @@ _GROUP_RELATIONS = frozenset(
 _LIST_MODIFIERS = frozenset("little baby wee young big lil".split())
 _LIST_VERBS = frozenset("are were called named names".split())
 _BRACKETED_RE = re.compile(r"\([^()]*\)|^[^(]*\)")
+_AGE_RE = re.compile(r"^,[ \t]*[0-9]{1,2}[ \t]*(?=,)")
 _READS = frozenset("says said reads read is was".split())
 # Relations that can stand after a name between commas: "Tia, his girlfriend, is ...";
 # not an organisation's role ("Clarion, her landlord").

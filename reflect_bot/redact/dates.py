@@ -103,6 +103,11 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
     return True
 
 
+def _plausible(month: int, day: int) -> bool:
+    """A day and month a date of birth could be mistyped as: "1990-02-30"."""
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
 _NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
@@ -156,9 +161,11 @@ def _find_dob(text: str) -> list[_Cand]:
         ok = [(year, b, a)] if _valid_ymd(year, b, a) else []
         if not ok and _valid_ymd(year, a, b):  # US order, 03/25/1985
             ok = [(year, a, b)]
+        ctx = birth_context(m.start(), m.end())
+        if not ok and ctx and _plausible(b, a):
+            ok = [(year, b, a)]  # mistyped after "dob" ("30/02/1990"): recall over validity
         if not ok:
             continue
-        ctx = birth_context(m.start(), m.end())
         if not ctx and not (old_enough(year) and (sep != "." or len(y) == 4)):
             continue
         yy, mm, dd = ok[0]
@@ -166,9 +173,10 @@ def _find_dob(text: str) -> list[_Cand]:
 
     for m in _ISO_DATE_RE.finditer(text):
         year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if not _valid_ymd(year, month, day):
+        ctx = birth_context(m.start(), m.end())
+        if not (_valid_ymd(year, month, day) or (ctx and _plausible(month, day))):
             continue
-        if not (birth_context(m.start(), m.end()) or old_enough(year)):
+        if not (ctx or old_enough(year)):
             continue
         out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
 
