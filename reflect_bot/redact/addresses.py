@@ -7,9 +7,9 @@ import re
 
 from reflect_bot.redact.candidate import _alnum, _Cand, _horizontal_prefix
 from reflect_bot.redact.context import lexicon
-from reflect_bot.redact.fields import find_fields
+from reflect_bot.redact.fields import find_before_postcode, find_fields
 from reflect_bot.redact.numbers import _OUTWARD
-from reflect_bot.redact.streets import find_streets, living_before, street_after
+from reflect_bot.redact.streets import UNIT_NUMBER, find_streets, living_before, street_after
 from reflect_bot.redact.words import (
     _STOPWORDS,
     _STREET_SUFFIXES,
@@ -25,7 +25,7 @@ _STREET_NAME_RE = re.compile(r"St\.?|[A-Z][\w'’\-]*[a-z][\w'’\-]*\.?")
 _ADDRESS_RE = re.compile(
     r"(?<![\w/.\-])"
     r"(?:(?i:Flat|Apartment|Apt|Unit|Room|Maisonette|Plot|Pitch)\.?[ \t]+"
-    r"(?:[0-9]{1,4}[A-Za-z]?,?[ \t]+)?)?"
+    rf"(?:{UNIT_NUMBER},?[ \t]+)?)?"
     r"([0-9]{1,4})[A-Za-z]?(?:[ \t]*[\-–/][ \t]*[0-9]{1,4}[A-Za-z]?)?,?[ \t]+"
     r"((?:[A-Za-z][\w'’\-]*\.?[ \t]+){0,4}[A-Za-z][\w'’\-]*)"
 )
@@ -77,10 +77,13 @@ def _lower_street_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def _house_name_end(text: str, start: int, end: int, living: bool) -> int | None:
+def _house_name_end(
+    text: str, start: int, end: int, living: bool, number: str = ""
+) -> int | None:
     """ "lives at 2 bryn awel, llanelli": a number and a name in a language other than
-    English, closed by a comma or the line's end, where someone lives (`living`); or a
-    Welsh name with its article anywhere after "at" ("at 2 pen y bryn")."""
+    English, closed by a comma or the line's end, where someone lives (`living`), or a
+    named close with its article ("lives at 2 the coppice,"); or a Welsh name with its
+    article anywhere after "at" ("at 2 pen y bryn")."""
     words = text[start:end].split()
     if len(words) > 3 or not _NAME_CLOSED_RE.match(text, end):
         return None
@@ -90,11 +93,19 @@ def _house_name_end(text: str, start: int, end: int, living: bool) -> int | None
         return None  # "staying till 3 pm,"
     if living and all(w in ("y", "yr") or lex.unusual(w) for w in lows):
         return end  # not "met at 2 pm,"
+    if living and len(number) < 4 and lows[0] == "the" and len(lows) > 1 and not any(
+        w in _STOPWORDS or w in UNIT_WORDS or w in _TIMES for w in lows[1:]
+    ):
+        return end  # "lives at 2 the coppice," (not "at 10 the next day", "2024 the High Court")
     if len(lows) == 3 and lows[1] in ("y", "yr") and not any(w in _STOPWORDS for w in lows):
         return end  # a Welsh name with its article: "pen y bryn", "coed y brain"
     return None
 
 
+_TIMES = frozenset(
+    "morning afternoon evening night weekend time moment end start latest earliest "
+    "following same first last".split()
+)
 _NAME_CLOSED_RE = re.compile(r"[ \t]*(?:[,;]|\.(?:[ \t]|$)|$)", re.MULTILINE)
 _AFTER_ADDRESS_OUTWARD_RE = re.compile(
     rf",?[ \t]+(?:[A-Z][a-z]+,?[ \t]+){{0,2}}({_OUTWARD})(?![A-Za-z0-9]|[ \t]*[0-9][A-Za-z]{{2}})"
@@ -115,7 +126,8 @@ def _find_address(text: str) -> list[_Cand]:
         ):
             end = _lower_street_end(text, m.start(2), m.end(2))
             if end is None:
-                end = _house_name_end(text, m.start(2), m.end(2), living_before(text, m.start()))
+                living = living_before(text, m.start())
+                end = _house_name_end(text, m.start(2), m.end(2), living, m.group(1))
         if end is None:
             continue
         pos = end
@@ -131,7 +143,7 @@ def _find_address(text: str) -> list[_Cand]:
         if end is not None:
             found = text[m.start(1) : end]
             out.append(_Cand(m.start(1), end, "ADDRESS", " ".join(found.lower().split())))
-    for start, end in [*find_streets(text), *find_fields(text)]:
+    for start, end in [*find_streets(text), *find_fields(text), *find_before_postcode(text)]:
         out.append(_Cand(start, end, "ADDRESS", " ".join(text[start:end].lower().split())))
     for c in list(out):
         if c.type == "ADDRESS" and (more := street_after(text, c.end)):

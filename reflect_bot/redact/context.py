@@ -17,7 +17,14 @@ the rules here read what is around a word instead:
   so is a lower-case surname by its shape ("the mcginleys");
 - a nickname in quotes inside a name ("Mthunzi 'Zee' Dlamini", "parminder 'pinky' gill"),
   or after a naming cue up to a comma ("goes by little t,", "his brother, known as bones,";
-  but "what is known as hypervigilance" is no nickname).
+  but "what is known as hypervigilance" is no nickname), or in capitals up to two words
+  ("calls himself Big Mo in group"); one in brackets after a name ("Oluwafemi Bello
+  (Femi)"); a name with an initial ("Kacper W on the board");
+- a form's fields ("surname Okafor, first name Tobi"), and a name read off something
+  ("the name on the door says j smith");
+- the names listed after a plural relation ("her sons Jamie and Fintan", "kids: Tia,
+  Rosie-Mae (4) and little Kacper"), and a name listed with one already hidden ("[NAME-1]
+  and Tavita"); a name with a relation after it between commas ("Tia, his girlfriend,").
 
 A name found here runs on over further name words and particles ("aoife nic giolla
 phádraig", "Bronwen ferch Rhys", "Mac an tSaoir", "Huang Jun") and back over a listed first
@@ -32,7 +39,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from reflect_bot.redact.tokens import _joined, _Tok
+from reflect_bot.redact.tokens import _BREAK_RE, _joined, _Tok
 from reflect_bot.redact.words import (
     _PERSON_VERBS,
     _RELATIONS,
@@ -40,6 +47,7 @@ from reflect_bot.redact.words import (
     _TITLES,
     ARTICLE_AFTER,
     CONTEXT_BEFORE,
+    FIELD_CUES,
     IRISH_WORD_RE,
     LOWER_PARTICLES,
     NAME_ABBREVIATIONS,
@@ -144,7 +152,7 @@ def _cue_before(toks: list[_Tok], i: int) -> str | None:
     """The cue that introduces a person just before toks[i] ("his partner", "met with")."""
     t = toks[i]
     gap = t.gap.strip(" \t")
-    if gap and gap.strip(_QUOTES_OPEN + ":,"):
+    if gap and gap.strip(_QUOTES_OPEN + ":,-–"):
         return None  # "spoke to. Kyle" or a line break: not a cue for this word
     if "\n" in t.gap or "\r" in t.gap or i == 0:
         return None
@@ -306,18 +314,174 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     t = toks[i]
     if t.low in _STOPWORDS and t.low not in ("little", "old") or t.low in _NOT_NICKNAME:
         return None  # "call him on 07700 ...", "goes by the name", but "little t"
+    if t.low in _TITLES and not (i + 1 < len(toks) and _joined(t, toks[i + 1])):
+        return None  # "I call him Sir, he likes that" ("calls him Sir Lancelot" is a name)
     if cue == "name is" and (i < 3 or toks[i - 3].low not in _WHOSE_NAME):
         return None  # "his name is ...", not "the patient's name is withheld"
     if cue == "known as" and not (
         i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
     ):
         return None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    # A size and a name: "little t", "big mo"; not "big headed".
+    sized = (
+        t.low in _LIST_MODIFIERS
+        and nxt is not None
+        and _joined(t, nxt)
+        and nxt.low not in _STOPWORDS
+        and nxt.low not in _NOT_NICKNAME
+        and (
+            nxt.name_shaped()
+            or len(nxt.core) <= 2
+            or nxt.low in lexicon().vocab.first
+            or not lexicon().ordinary(nxt.low)
+        )
+    )
     for j in (i, i + 1):
         if j >= len(toks) or (j > i and not _joined(toks[j - 1], toks[j])):
-            return None
+            break
+        if t.low in _LIST_MODIFIERS and not sized:
+            break
         if j + 1 >= len(toks) or _NICKNAME_END_RE.match(toks[j + 1].gap):
             return j
-    return None
+    # Not closed: a size and a name in any case ("calls himself big t on the wing"), or
+    # capitalised ("calls himself Big Mo in group").
+    if sized:
+        return i + 1
+    if not t.name_shaped() or acronym(t):
+        return None
+    last = i
+    while (
+        last + 1 < len(toks)
+        and last - i < 2
+        and _joined(toks[last], toks[last + 1])
+        and (toks[last + 1].name_shaped() or toks[last + 1].is_initial)
+        and toks[last + 1].low not in _STOPWORDS
+    ):
+        last += 1
+    return last
+
+
+def _placeholder(t: _Tok) -> bool:
+    """Is t the word inside a name already hidden ("[NAME-1]")?"""
+    return t.core == "NAME" and t.gap.endswith("[")
+
+
+_AFTER_PLACEHOLDER_RE = re.compile(r"-[0-9]+\][ \t]+$")
+_BETWEEN_PLACEHOLDERS_RE = re.compile(r"-[0-9]+\],[ \t]*$")
+
+
+def _with_hidden_name(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] listed with a name already hidden: "[NAME-1] and Francesca", "[NAME-1],
+    Tia and [NAME-2]"?"""
+    n = len(toks)
+    if (
+        i > 1
+        and toks[i - 1].low == "and"
+        and _placeholder(toks[i - 2])
+        and _AFTER_PLACEHOLDER_RE.fullmatch(toks[i - 1].gap)
+        and _joined(toks[i - 1], toks[i])
+    ):
+        return True
+    return (
+        i > 0
+        and i + 2 < n
+        and _placeholder(toks[i - 1])
+        and _BETWEEN_PLACEHOLDERS_RE.fullmatch(toks[i].gap) is not None
+        and toks[i + 1].low == "and"
+        and _joined(toks[i], toks[i + 1])
+        and _placeholder(toks[i + 2])
+    )
+
+
+def _name_list(
+    toks: list[_Tok], i: int, item: Callable[[_Tok], bool]
+) -> list[tuple[int, int]]:
+    """The names listed after a plural relation at toks[i]: "her sons Jamie and Fintan",
+    "kids: Tia, Rosie-Mae (4) and little Kacper". Items are separated by commas and "and",
+    each may carry an age in brackets; the list ends at the first word that is no name."""
+    n = len(toks)
+    out: list[tuple[int, int]] = []
+    j = i + 1
+    # "her sons are", "kids' names:", "the children's names are"
+    while j < n and j - i <= 2 and toks[j].low in _LIST_VERBS and not toks[j].gap.strip(" \t'’"):
+        j += 1
+    if j >= n or toks[j].gap.strip(" \t") not in ("", ":", "-", "–", "(") or "\n" in toks[j].gap:
+        return out
+    while j < n:
+        while j + 1 < n and toks[j].low in _LIST_MODIFIERS and _joined(toks[j], toks[j + 1]):
+            j += 1
+        if not item(toks[j]):
+            break
+        last = j
+        if last + 1 < n and _joined(toks[last], toks[last + 1]) and item(toks[last + 1]):
+            last += 1  # "Mary Ellen"
+        out.append((j, last))
+        k = last + 1
+        if k >= n or toks[last].possessive:
+            break
+        gap = toks[k].gap
+        if gap.count("(") > gap.count(")"):  # "(18 months)": skip the words in brackets
+            k += 1
+            while k < n and ")" not in toks[k].gap and k - last < 6:
+                k += 1
+            if k >= n or ")" not in toks[k].gap:
+                break
+            gap = toks[k].gap
+        if _BREAK_RE.search(gap):
+            break
+        # ", 7, and": an age between commas
+        sep = _AGE_RE.sub("", _BRACKETED_RE.sub("", gap)).strip(" \t")
+        if sep in ("", ",", "&") and toks[k].low == "and" and k + 1 < n:
+            if not _joined(toks[k], toks[k + 1]):
+                break
+            j = k + 1
+        elif sep in (",", "&"):
+            j = k
+        else:
+            break
+    return out
+
+
+def _door_name(toks: list[_Tok], i: int) -> int | None:
+    """The last token of a name read off something after toks[i]: "the name on the door
+    says j smith", "name on the tenancy is K Okoro"."""
+    if i < 4 or toks[i].low not in _READS or toks[i - 4].low != "name":
+        return None
+    if toks[i - 3].low != "on" or toks[i - 2].low not in ("the", "his", "her", "their"):
+        return None
+    j = i + 1
+    if j >= len(toks) or not _joined(toks[i], toks[j]):
+        return None
+    initial = len(toks[j].core) == 1 and j + 1 < len(toks) and _joined(toks[j], toks[j + 1])
+    if initial:
+        j += 1  # an initial, in any case: "j smith"
+    t = toks[j]
+    if t.low in _STOPWORDS or len(t.core) < 2:
+        return None
+    lex = lexicon()
+    if not (initial or t.name_shaped() or lex.listed(t.low) or lex.unusual(t.low)):
+        return None  # "the name on the door is wrong"
+    return j
+
+
+# The plural relations that introduce a list of names, and what may go before a name in it.
+_GROUP_RELATIONS = frozenset(
+    "sons daughters kids children boys girls brothers sisters siblings twins cousins "
+    "grandchildren grandkids grandsons granddaughters nephews nieces stepsons stepdaughters "
+    "stepchildren stepkids".split()
+)
+_LIST_MODIFIERS = frozenset("little baby wee young big lil".split())
+_LIST_VERBS = frozenset("are were called named names".split())
+_BRACKETED_RE = re.compile(r"\([^()]*\)|^[^(]*\)")
+_AGE_RE = re.compile(r"^,[ \t]*[0-9]{1,2}[ \t]*(?=,)")
+_READS = frozenset("says said reads read is was".split())
+# Relations that can stand after a name between commas: "Tia, his girlfriend, is ...";
+# not an organisation's role ("Clarion, her landlord").
+_APPOSED = frozenset(
+    r for r in _RELATIONS if not r.startswith(("employer", "landl", "named", "nick"))
+) - frozenset("aka alias worker keyworker officer manager boss supervisor".split())
+_OWNERS = frozenset("his her their my your our".split())
 
 
 _WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
@@ -406,6 +570,15 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         """ "st david's day", "St. Aidan's": a saint's name is part of a place or a day."""
         return i > 0 and toks[i - 1].low in ("st", "saint") and not toks[i].gap.strip(" \t.")
 
+    def list_item(t: _Tok) -> bool:
+        """A name where the sentence says one is listed: "Rosie-Mae", "Grace", "kacper"."""
+        if t.low in _STOPWORDS or t.low in _RELATIONS or lex.kept(t.low) or acronym(t):
+            return False
+        if t.name_shaped():
+            parts = [p for p in t.low.split("-") if p]
+            return lex.unusual(t.low) or first_name(t.low) or any(p in vocab.first for p in parts)
+        return lower_name(t) or (t.core.islower() and listed(t) and t.low in vocab.first)
+
     def emit(first: int, last: int, rule: str) -> None:
         out.append((_run_back(toks, first, name_word), last, rule))
 
@@ -421,8 +594,61 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
                 if last is not None:
                     out.append((i, last, "nickname"))
                     continue
+        if t.low in _GROUP_RELATIONS:
+            for first, last in _name_list(toks, i, list_item):
+                out.append((first, last, "list"))
+            continue
+        if t.low in _READS and (last := _door_name(toks, i)) is not None:
+            out.append((i + 1, last, "read"))
+            continue
         if t.low in _STOPWORDS:
             continue  # no rule below takes a grammar word, so skip most words at once
+        # Listed with a name already hidden: "[NAME-1] and Francesca".
+        if (
+            i > 0
+            and (toks[i - 1].low == "and" or toks[i - 1].core == "NAME")
+            and _with_hidden_name(toks, i)
+            and list_item(t)
+            and vocab.kind.get(t.low) != "never"
+        ):
+            emit(i, i, "with a name")
+            continue
+        # A relation after it between commas: "Tia, his girlfriend, is pregnant".
+        if (
+            i + 2 < n
+            and toks[i + 1].low in _OWNERS
+            and toks[i + 1].gap.strip(" \t") == ","
+            and toks[i + 2].low in _APPOSED
+            and _joined(toks[i + 1], toks[i + 2])
+            and not t.possessive
+            and list_item(t)
+        ):
+            emit(i, i, "apposed")
+            continue
+        # In brackets after a name: "Oluwafemi Bello (Femi)".
+        if (
+            0 < i < n - 1
+            and "(" in t.gap
+            and t.gap.strip(" \t") == "("
+            and toks[i + 1].gap.lstrip(" \t")[:1] == ")"
+            and name_word(toks[i - 1])
+            and not toks[i - 1].possessive
+            and list_item(t)
+        ):
+            out.append((i, i, "bracketed"))
+            continue
+        # An initial after a name: "Kacper W on the board" ("Kacper W. Nowak" is found
+        # as a whole elsewhere).
+        if (
+            i + 1 < n
+            and toks[i + 1].is_initial
+            and capital_name(t)
+            and toks[i + 1].low not in ("i", "a")
+            and _joined(t, toks[i + 1])
+            and not (i + 2 < n and toks[i + 2].name_shaped() and _joined(toks[i + 1], toks[i + 2]))
+        ):
+            emit(i, i + 1, "initial")
+            continue
         if saint(i):
             continue
         # A quoted nickname inside a name: "Mthunzi 'Zee' Dlamini", "parminder 'pinky' gill".
@@ -447,6 +673,21 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             if cue == "known as" and not quoted(i) and not _person_known(toks, i):
                 continue  # "this is known as hypervigilance"
             out.append((i, _run_on(toks, i, name_word), "cue"))
+            continue
+        # A name in a form's field, even a word or in capitals: "forename - paddy",
+        # "first name: rose", "NAME: PRICE, Jason".
+        if (
+            i
+            and toks[i - 1].low in _FIELD_LAST
+            and (t.low in vocab.first or t.low in vocab.surnames or lex.unusual(t.low))
+            and not lex.kept(t.low)
+            and t.start not in web
+            and (
+                _cue_before(toks, i) in FIELD_CUES
+                or (toks[i - 1].low == "name" and t.gap.strip(" \t") == ":")
+            )
+        ):
+            out.append((i, _run_on(toks, i, name_word), "field"))
             continue
         # "partner ah keung", "goes by Abu Yusuf": a prefix, then the name.
         if t.low in NAME_PREFIXES and i + 1 < n and _joined(t, toks[i + 1]):
@@ -566,5 +807,6 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     return out
 
 
-# The last word of every nickname cue, to look a cue up only where one may end.
+# The last word of every nickname or field cue, to look a cue up only where one may end.
 _NICKNAME_LAST = frozenset(c.split()[-1] for c in NICKNAME_CUES)
+_FIELD_LAST = frozenset(c.split()[-1] for c in FIELD_CUES) | {"name"}

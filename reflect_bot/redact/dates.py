@@ -69,8 +69,9 @@ _MONTH_DAY_WORDS_RE = re.compile(
     rf"(?:,?[ \t]+({_YEAR})(?![\w\-]))?",
     re.IGNORECASE,
 )
-# Eight digits run together: "dob 19900501" or "dob 01051990", only after a birth cue.
-_COMPACT_DATE_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{8})(?![0-9A-Za-z])")
+# Eight digits run together: "dob 19900501" or "dob 01051990"; or six, day first as
+# systems print them ("D.O.B 220785"); only after a birth cue.
+_COMPACT_DATE_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{8}|[0-9]{6})(?![0-9A-Za-z])")
 # Month and year only: "born in March 1985", only after a birth cue.
 _MONTH_YEAR_RE = re.compile(
     rf"(?<![\w])([A-Za-z]{{3,9}})\.?,?[ \t]+({_YEAR})(?![\w\-])", re.IGNORECASE
@@ -100,6 +101,11 @@ def _valid_ymd(y: int, m: int, d: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _plausible(month: int, day: int) -> bool:
+    """A day and month a date of birth could be mistyped as: "1990-02-30"."""
+    return 1 <= month <= 12 and 1 <= day <= 31
 
 
 _NUMBER_WORDS = {
@@ -155,9 +161,11 @@ def _find_dob(text: str) -> list[_Cand]:
         ok = [(year, b, a)] if _valid_ymd(year, b, a) else []
         if not ok and _valid_ymd(year, a, b):  # US order, 03/25/1985
             ok = [(year, a, b)]
+        ctx = birth_context(m.start(), m.end())
+        if not ok and ctx and _plausible(b, a):
+            ok = [(year, b, a)]  # mistyped after "dob" ("30/02/1990"): recall over validity
         if not ok:
             continue
-        ctx = birth_context(m.start(), m.end())
         if not ctx and not (old_enough(year) and (sep != "." or len(y) == 4)):
             continue
         yy, mm, dd = ok[0]
@@ -165,9 +173,10 @@ def _find_dob(text: str) -> list[_Cand]:
 
     for m in _ISO_DATE_RE.finditer(text):
         year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if not _valid_ymd(year, month, day):
+        ctx = birth_context(m.start(), m.end())
+        if not (_valid_ymd(year, month, day) or (ctx and _plausible(month, day))):
             continue
-        if not (birth_context(m.start(), m.end()) or old_enough(year)):
+        if not (ctx or old_enough(year)):
             continue
         out.append(_Cand(m.start(), m.end(), "DOB", f"{year:04d}-{month:02d}-{day:02d}"))
 
@@ -197,8 +206,11 @@ def _find_dob(text: str) -> list[_Cand]:
 
     for m in _COMPACT_DATE_RE.finditer(text):
         digits = m.group(1)
-        orders = ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2]))
-        for y_text, m_text, d_text in orders:  # 19900501 or 01051990
+        if len(digits) == 6:  # ddmmyy
+            orders = [(f"{_year4(digits[4:], this_year):04d}", digits[2:4], digits[:2])]
+        else:  # 19900501 or 01051990
+            orders = [(digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])]
+        for y_text, m_text, d_text in orders:
             if old_enough(int(y_text)) and _valid_ymd(int(y_text), int(m_text), int(d_text)):
                 if birth_context(m.start(), m.end()):
                     out.append(_Cand(m.start(), m.end(), "DOB", f"{y_text}-{m_text}-{d_text}"))

@@ -6,13 +6,21 @@ part that looks like part of an address is one, whatever its case or language, u
 sentence ends or a part does not look like one ("address: no fixed abode", "his address
 is still unknown" stay as they are). A town on its own ("Ludlow") ends it too: a town
 is no identifier.
+
+An address line with no cue is read back from its postcode: "Rose Cottage, Mill Lane,
+Ruthin LL15 1AB" or "The Laurels, Ffordd Isaf, Holyhead LL65 1AA". The town before the
+postcode stays; each comma-separated part before it that has a number, an address word
+or the shape of a house name ("The Laurels") is part of the address.
 """
 
 from __future__ import annotations
 
 import re
 
+from reflect_bot.redact.candidate import _horizontal_prefix
 from reflect_bot.redact.context import lexicon
+from reflect_bot.redact.numbers import _find_postcode
+from reflect_bot.redact.streets import living_before
 from reflect_bot.redact.words import _STOPWORDS, _STREET_SUFFIXES
 
 # "address:", "new address -", "her address is"; not "to address is", "email address:".
@@ -88,4 +96,68 @@ def find_fields(text: str) -> list[tuple[int, int]]:
             if not _address_like(text[start:stop_at]):
                 break
             out.append((start, stop_at))
+    return out
+
+
+# Grammar words a part of an address may hold: "Maes y Coed", "The Old Forge".
+_IN_ADDRESS = frozenset("the y yr of on upon".split())
+# Where someone's home is said to be, inside a part: "... lives at Tŷ Coch".
+_AT_RE = re.compile(r"\b(?:at|to|in|into|on)[ \t]+(?=\S)", re.IGNORECASE)
+_HOUSE_NUMBER_RE = re.compile(
+    r"(?:(?:flat|apartment|apt|unit|room|no\.?|number)[ \t]+)?[0-9]", re.IGNORECASE
+)
+_PARTS_BACK = 3
+_LINE_BACK = 200  # characters before a postcode that can hold its address
+
+
+def _house_part(part: str) -> bool:
+    """Is a whole comma-separated part, with no cue, a house, a street or a flat?"""
+    words = _WORD_RE.findall(part)
+    if len(words) > 5 or len(part.split()) > 6:
+        return False
+    lows = [w.lower() for w in words]
+    if any(w in _NOT_ADDRESS for w in lows):
+        return False
+    numbered = _HOUSE_NUMBER_RE.match(part) is not None  # "14 easter road", "3F2", "flat 2"
+    addressy = any(w in _ADDRESS_WORDS for w in lows)
+    if numbered and (addressy or len(words) <= 1):
+        return True
+    if not words or any(w in _STOPWORDS and w not in _IN_ADDRESS | _ADDRESS_WORDS for w in lows):
+        return False
+    if numbered or addressy:
+        return True
+    # "The Willows", "the coppice": a named house.
+    return lows[0] == "the" and len(words) > 1
+
+
+def find_before_postcode(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of an address that a postcode ends, read backwards."""
+    out: list[tuple[int, int]] = []
+    for pc in _find_postcode(text):
+        if pc.end - pc.start < 5:
+            continue  # an outward code alone ("moved to LS9") ends no address line
+        line_start = pc.start - len(_horizontal_prefix(text, pc.start, _LINE_BACK))
+        cut = text.rfind(",", line_start, pc.start)  # the town is between cut and pc
+        if cut < 0 or len(text[cut + 1 : pc.start].split()) > 3:
+            continue
+        for _ in range(_PARTS_BACK):
+            prev = text.rfind(",", line_start, cut)
+            start, end = (prev + 1 if prev >= 0 else line_start), cut
+            raw = text[start:end]
+            start += len(raw) - len(raw.lstrip())
+            end -= len(raw) - len(raw.rstrip())
+            if start >= end:
+                break
+            if _house_part(text[start:end]):
+                out.append((start, end))
+                cut = prev
+                if prev < 0:
+                    break
+                continue
+            # "... lives at Tŷ Coch, Llanfair Road, Ruthin": the tail after "at".
+            ats = list(_AT_RE.finditer(text, start, end))
+            at = ats[-1] if ats else None
+            if at and _house_part(text[at.end() : end]) and living_before(text, at.end()):
+                out.append((at.end(), end))
+            break
     return out

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from reflect_bot.redact.candidate import _Cand
 from reflect_bot.redact.context import (
     _article,
+    _person_known,
     acronym,
     context_names,
     lexicon,
@@ -185,7 +186,7 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
             elif prev.low == "called" and i > 1 and toks[i - 2].low in _CALLED_AFTER:
                 related = True
             elif prev.low == "as" and i > 1 and toks[i - 2].low == "known":
-                related = True
+                related = _person_known(toks, i)  # not "known as Trauma-Informed Practice"
 
         # "Ní Bhriain", "Ó Súilleabháin": an Irish surname after its particle.
         if t.low in LEADING_PARTICLES and particle(i):

@@ -297,6 +297,7 @@ _POSTCODE_RE = re.compile(
     r"(?![A-Za-z0-9])"
 )
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+_ORDINAL_RE = re.compile(r"1st|2nd|3rd|[04-9]th", re.IGNORECASE)
 _OUTWARD_CTX_RE = re.compile(
     r"\b(?:(?:lives?|living|lived|moved|moving|relocated|rehoused|staying|stays|stayed|"
     r"resides|residing|based|housed)[ \t]+(?:in|to|at|near|round)[ \t]+"
@@ -311,8 +312,8 @@ def _find_postcode(text: str) -> list[_Cand]:
     out = []
     for m in _POSTCODE_RE.finditer(text):
         inward = m.group(2)
-        if inward[1:].lower() in ("st", "nd", "rd", "th") and not inward.isupper():
-            continue  # "a1 1st" is an ordinal, not a postcode
+        if _ORDINAL_RE.fullmatch(inward) and not inward.isupper():
+            continue  # "a1 1st" is an ordinal, not a postcode (but "b77 2rd" is no ordinal)
         out.append(_Cand(m.start(), m.end(), "POSTCODE", _alnum(m.group())))
     for m in _OUTWARD_CTX_RE.finditer(text):
         out.append(_Cand(m.start(1), m.end(1), "POSTCODE", _alnum(m.group(1))))

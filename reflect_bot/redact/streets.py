@@ -1,7 +1,8 @@
 """Addresses without a house number: streets, Welsh streets, flats and house names.
 
 "lives with nan on Thornbury Close", "kip on the sofa on Wellington Street", "stopping at
-5 Heol y Coed", "Flat 3, Kingfisher House", "staying at Rose Cottage, Mill Lane", and the
+5 Heol y Coed", "Flat 3, Kingfisher House" (or a tenement's "Flat 1/2", "Flat 2F1"),
+"staying at Rose Cottage, Mill Lane", and the
 same typed in lower case ("staying on maple grove", "plot 6", "flat 14b marlowe house"). A
 numbered English address ("22 Elm Road") is found in `reflect_bot.redact`; this module
 finds the rest and returns (start, end) pairs.
@@ -58,19 +59,22 @@ _WELSH_RE = re.compile(
     r"(?:[ \t]+(?i:y|yr|'r))?[ \t]+([^\W\d_][\w'’\-]+)(?:[ \t]+([^\W\d_][\w'’\-]+))?)"
 )
 _UNIT = r"(?i:Flat|Apartment|Apt|Unit|Room|Maisonette)"
+# A flat's number: "3", "14b", or where it is in a tenement, Glasgow's "1/2" (first floor,
+# second door) and Edinburgh's "2F1" (second floor, flat one).
+UNIT_NUMBER = r"(?:[0-9]{1,2}/[0-9]{1,2}|[0-9][Ff][0-9]{1,2}|[0-9]{1,4}[A-Za-z]?)"
 _FLAT_RE = re.compile(
-    rf"(?<![\w]){_UNIT}\.?[ \t]+[0-9]{{1,4}}[A-Za-z]?,?[ \t]+{_NAME_WORDS}[ \t]+(?:{_HOUSE})\b"
+    rf"(?<![\w]){_UNIT}\.?[ \t]+{UNIT_NUMBER},?[ \t]+{_NAME_WORDS}[ \t]+(?:{_HOUSE})\b"
 )
 # The same in lower case: "flat 14b marlowe house".
 _LOWER_FLAT_RE = re.compile(
-    rf"(?<![\w]){_UNIT}\.?[ \t]+[0-9]{{1,4}}[a-z]?,?[ \t]+[a-z][\w'’\-]*(?:[ \t]+[a-z][\w'’\-]*)?"
+    rf"(?<![\w]){_UNIT}\.?[ \t]+{UNIT_NUMBER},?[ \t]+[a-z][\w'’\-]*(?:[ \t]+[a-z][\w'’\-]*)?"
     r"[ \t]+(?:house|court|lodge|cottage|tower|towers|heights|mansions|buildings|point|block)\b"
 )
 # A flat, a plot on a site, a pitch or a house number on its own where someone lives:
 # "lives in a trailer on plot 6", "moved to apartment 302", "lives at number 4".
 _BARE_UNIT_RE = re.compile(
     r"(?<![\w])(?i:flat|apartment|apt|maisonette|plot|pitch|bedsit|number|no)\.?[ \t]+"
-    r"[0-9]{1,4}[A-Za-z]?"
+    rf"{UNIT_NUMBER}"
     r"(?![\w/.:]|[.:][0-9])"
 )
 _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W\d_]+)")

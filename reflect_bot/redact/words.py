@@ -221,6 +221,13 @@ NAME_PREFIXES = frozenset("ah abu umm".split())
 # Nowak", "Sun Li"): inside a run of name words, with no number after them, they are names.
 NAME_ABBREVIATIONS = frozenset("jan jun sun".split())
 
+# A form's fields: after these a listed name is a name even if it is a word too
+# ("forename - paddy", "first name: rose").
+FIELD_CUES = frozenset(
+    "surname|first name|forename|forenames|last name|family name|given name|middle name|"
+    "maiden name|christian name|surname is|first name is|forename is|last name is".split("|")
+)
+
 # Cues after which only a word that cannot be an ordinary word is a name: "said frank
 # things", "told me straight".
 SPEECH_CUES = frozenset("said|said that|told|told me|told us|asked|called".split("|"))
@@ -241,6 +248,8 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     call him|call her|full name|full name is|birth name|birth name is
     knows him as|knows her as|know him as|know her as|by the name of|nickname is
     nickname|street name is|street name
+    surname|first name|forename|forenames|last name|family name|given name|middle name
+    maiden name|christian name|surname is|first name is|forename is|last name is
     """.replace("\n", "|").split("|")
     if p.strip()
 )
