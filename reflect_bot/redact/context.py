@@ -159,6 +159,8 @@ def _cue_before(toks: list[_Tok], i: int) -> str | None:
     prev = toks[i - 1]
     if prev.low in _RELATIONS and prev.core.islower() and not prev.possessive:
         return prev.low
+    if prev.low == "as" and _known_at(toks, i) is not None:
+        return "known as"
     for cue in _CUES_BY_LAST.get(prev.low, ()):
         k = len(cue)
         if i < k:
@@ -233,12 +235,34 @@ def _abbreviation_name(toks: list[_Tok], j: int) -> bool:
     )
 
 
+# The words of a form's labels: "Forename:", "Preferred name:", "Date of birth:".
+_LABEL_WORDS = frozenset(
+    "name names surname surnames forename forenames preferred first last middle given family "
+    "maiden known as also alias aliases aka nickname gender sex dob date of birth crn pnc "
+    "address postcode tel phone mobile email nationality ethnicity religion language "
+    "subject order sentence offence".split()
+)
+
+
+def field_label(toks: list[_Tok], j: int) -> bool:
+    """Does a form's next label start at toks[j]: one to three label words and a colon
+    ("Forename: Pádraig   Preferred name: Paddy")? Then a name before it ends there."""
+    for k in range(j, min(j + 3, len(toks))):
+        if toks[k].low not in _LABEL_WORDS or (k > j and not _joined(toks[k - 1], toks[k])):
+            return False
+        if k + 1 < len(toks) and toks[k + 1].gap.lstrip(" \t")[:1] == ":":
+            return True
+        if k + 1 == len(toks):
+            return False
+    return False
+
+
 def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: int = 4) -> int:
     """The last token of a name that starts at toks[i]: further name words and particles."""
     last = i
     j = i + 1
     while j < len(toks) and j - i <= limit and not toks[j - 1].possessive:
-        if not _joined(toks[j - 1], toks[j]):
+        if not _joined(toks[j - 1], toks[j]) or field_label(toks, j):
             break
         if _particle(toks, j, word_ok) and j + 1 - i <= limit:
             last = j + 1
@@ -281,10 +305,34 @@ def _boundary_after(toks: list[_Tok], j: int) -> bool:
     return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS
 
 
+# Who or where someone is known as something: "known to his friends as", "known on the
+# wing as", "known round here as".
+_KNOWN_WHERE = frozenset("to by among amongst on in round around across".split())
+
+
+def _known_at(toks: list[_Tok], i: int) -> int | None:
+    """The index of "known" in "known as" or "known to his friends as" just before toks[i]
+    (up to four words between), or None."""
+    if i < 2 or toks[i - 1].low != "as":
+        return None
+    if toks[i - 2].low == "known":
+        return i - 2
+    for k in range(i - 3, max(i - 8, 0) - 1, -1):
+        if not _joined(toks[k], toks[k + 1]):
+            return None
+        if toks[k].low == "known":
+            return k if toks[k + 1].low in _KNOWN_WHERE else None
+    return None
+
+
 def _person_known(toks: list[_Tok], i: int) -> bool:
     """Is "known as" before toks[i] said of a person: "his brother, known as", "he is
-    known as", "Kyle, also known as"? Not "what is known as", "a state known as"."""
-    k = i - 3  # the word before "known"
+    known as", "Kyle, also known as", "known to his friends as"? Not "what is known as",
+    "a state known as"."""
+    known = _known_at(toks, i)
+    if known is None:
+        return False
+    k = known - 1  # the word before "known"
     while k >= 0 and toks[k].low in ("is", "was", "also", "better", "locally", "now"):
         k -= 1
     if k < 0:
@@ -318,8 +366,17 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
         return None  # "I call him Sir, he likes that" ("calls him Sir Lancelot" is a name)
     if cue == "name is" and (i < 3 or toks[i - 3].low not in _WHOSE_NAME):
         return None  # "his name is ...", not "the patient's name is withheld"
-    if cue == "known as" and not (
-        i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
+    if cue == "known as" and not _person_known(toks, i):
+        return None
+    known = _known_at(toks, i)
+    # "he is known as difficult, ..." is no nickname: unless a comma or bracket sets it off
+    # ("his brother, known as bones,"), only a capitalised name or a size and a name is.
+    loose = cue == "known as" and (
+        known is None or toks[known].gap.strip(" \t") not in (",", "(")
+    )
+    # "I called him back." is no nickname: after "called him" only a capitalised one is.
+    if (loose or cue.startswith("called")) and not (
+        t.name_shaped() or t.low in _LIST_MODIFIERS
     ):
         return None
     nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -392,6 +449,78 @@ def _with_hidden_name(toks: list[_Tok], i: int) -> bool:
         and _joined(toks[i], toks[i + 1])
         and _placeholder(toks[i + 2])
     )
+
+
+def _initial_surname(toks: list[_Tok], i: int) -> int | None:
+    """The surname after an initial at toks[i], or None: "R. Nowakowska", "T Okoro", "spoke
+    to k jones", "m begum did not attend"; a surname that is also a word ("j price") only
+    where a person is clearly meant: at the start of a sentence or after a cue, before a
+    verb ("j price failed to attend"). Not "plan b was agreed", "e.g. Smith", "x-ray"."""
+    n = len(toks)
+    t = toks[i]
+    if i + 1 >= n or t.gap[-1:] in (".", "-", "/", "'", "’", "@") or _web_part(toks, i + 1):
+        return None
+    s = toks[i + 1]
+    dot = s.gap.startswith(".")
+    if not (0 < len(s.gap) - dot <= 3) or s.gap[dot:].strip(" \t"):
+        return None
+    if t.low in ("a", "i") and not (dot and t.core.isupper()):
+        return None  # "a", "I": words, unless "A. Kowalczyk"
+    lex = lexicon()
+    v = lex.vocab
+    if lex.kept(s.low) or acronym(s) or len(s.core) < 2:
+        return None
+    surname = s.low in v.surnames
+    if s.name_shaped():
+        named = (surname or lex.unusual(s.low)) and (t.core.isupper() or dot)
+        return i + 1 if named else None
+    if not s.core.islower() or not (surname or lex.unusual(s.low)):
+        return None
+    cue = _cue_before(toks, i) is not None
+    placed = t.first_of_sentence or dot or cue
+    if lex.ordinary(s.low):  # "j price", "d white": a person only by what follows
+        acts = i + 2 < n and toks[i + 2].low in _PERSON_VERBS and _joined(s, toks[i + 2])
+        ends = cue and _boundary_after(toks, i + 1)  # "spoke to j price today"
+        return i + 1 if placed and (acts or ends) else None
+    return i + 1 if surname or placed else None
+
+
+def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
+    """Do the brackets opening before toks[j] say who someone is: "(his sister)",
+    "(partner)", "(her youngest, aged 2)"? Not "(her sister's birthday)"."""
+    k = j + 1 if toks[j].low in _OWNERS else j
+    if k >= len(toks) or (k > j and not _joined(toks[j], toks[k])):
+        return False
+    rel = toks[k]
+    if rel.possessive or not (rel.low in _APPOSED or rel.low in _YOUNGEST):
+        return False
+    after = toks[k + 1].gap.strip(" \t")[:1] if k + 1 < len(toks) else ")"
+    return after in (",", ")", ";")
+
+
+_YOUNGEST = frozenset("youngest eldest oldest middle".split())
+_ALIAS_SEP_RE = re.compile(r"-[0-9]+\][ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]$")
+
+
+def _next_alias(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] the next in a list of aliases after names already hidden: "alias: [NAME-1]
+    / [NAME-2] / 'Tiger'", "aka [NAME-1], 'Holty'"? The list must start after a naming cue,
+    or be split by slashes."""
+    if i < 1 or not _placeholder(toks[i - 1]) or not _ALIAS_SEP_RE.search(toks[i].gap):
+        return False
+    if "/" in toks[i].gap:
+        return True
+    k = i - 1
+    while k > 0 and _placeholder(toks[k - 1]) and _ALIAS_SEP_RE.search(toks[k].gap + "'"):
+        k -= 1  # back to the first name of the list
+    cue_end = k - 1
+    if cue_end < 0 or toks[k].gap.strip(" \t:-–[") != "":
+        return False
+    for cue in _CUES_BY_LAST.get(toks[cue_end].low, ()):
+        words = toks[cue_end - len(cue) + 1 : cue_end + 1]
+        if len(words) == len(cue) and tuple(w.low for w in words) == cue:
+            return " ".join(cue) in NAMING_CUES
+    return False
 
 
 def _name_list(
@@ -563,7 +692,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     def quoted(i: int) -> bool:
         """Is toks[i] alone in quotes: 'tiny'?"""
         opened = toks[i].gap.strip(" \t")[-1:]
-        closed = toks[i + 1].gap.strip(" \t")[:1] if i + 1 < n else ""
+        closed = (toks[i + 1].gap if i + 1 < n else toks[i].tail).strip(" \t")[:1]
         return opened in ("'", "‘", '"', "“") and closed in ("'", "’", '"', "”")
 
     def saint(i: int) -> bool:
@@ -603,6 +732,10 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         if t.low in _STOPWORDS:
             continue  # no rule below takes a grammar word, so skip most words at once
+        # An initial and a surname: "R. Nowakowska", "k jones", "j price failed to attend".
+        if len(t.core) == 1 and (last := _initial_surname(toks, i)) is not None:
+            out.append((i, _run_on(toks, last, name_word), "initial"))
+            continue
         # Listed with a name already hidden: "[NAME-1] and Francesca".
         if (
             i > 0
@@ -622,6 +755,16 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             and _joined(toks[i + 1], toks[i + 2])
             and not t.possessive
             and list_item(t)
+        ):
+            emit(i, i, "apposed")
+            continue
+        # A relation in brackets after it: "Faith (his sister) came", "rose (partner)".
+        if (
+            i + 1 < n
+            and toks[i + 1].gap.strip(" \t") == "("
+            and not t.possessive
+            and _relation_in_brackets(toks, i + 1)
+            and (list_item(t) or (t.low in vocab.first and not lex.kept(t.low)))  # "rose"
         ):
             emit(i, i, "apposed")
             continue
@@ -694,8 +837,9 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             if any_name(toks[i + 1]) and _cue_before(toks, i):
                 out.append((i, _run_on(toks, i + 1, name_word), "cue"))
                 continue
-        # A quoted nickname, even an everyday word: "goes by 'tiny'".
-        if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
+        # A quoted nickname, even an everyday word: "goes by 'tiny'", or the next in a
+        # list of aliases: "aka [NAME-1] / [NAME-2] / 'Tiger'".
+        if quoted(i) and (_cue_before(toks, i) in NAMING_CUES or _next_alias(toks, i)):
             out.append((i, i, "nickname"))
             continue
         # A listed first name that is also a word, after a cue that is not speech and

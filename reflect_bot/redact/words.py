@@ -266,7 +266,8 @@ NAMING_CUES = frozenset(
 NICKNAME_CUES = frozenset(
     "goes by|go by|known as|nicknamed|aka|a.k.a|calls himself|calls herself|calls him|"
     "calls her|call him|call her|knows him as|knows her as|know him as|know her as|"
-    "by the name of|nickname is|street name is|name is|real name is".split("|")
+    "by the name of|nickname is|street name is|name is|real name is|"
+    "called him|called her|called himself|called herself".split("|")
 )
 # First names that are also modal verbs or past tenses, so never a name by a cue alone
 # in lower case: "his son will be there", "her partner may come", "his score rose".
