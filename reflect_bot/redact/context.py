@@ -152,7 +152,7 @@ def _cue_before(toks: list[_Tok], i: int) -> str | None:
     """The cue that introduces a person just before toks[i] ("his partner", "met with")."""
     t = toks[i]
     gap = t.gap.strip(" \t")
-    if gap and gap.strip(_QUOTES_OPEN + ":,-–"):
+    if gap and gap.replace(" ", "").replace("\t", "").strip(_QUOTES_OPEN + ":,-–"):
         return None  # "spoke to. Kyle" or a line break: not a cue for this word
     if "\n" in t.gap or "\r" in t.gap or i == 0:
         return None
@@ -374,9 +374,22 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
     loose = cue == "known as" and (
         known is None or toks[known].gap.strip(" \t") not in (",", "(")
     )
-    # "I called him back." is no nickname: after "called him" only a capitalised one is.
+    # Initials: "goes by K.B. on the estate", "known round here as J.P.".
+    last = i
+    while (
+        toks[last].is_initial
+        and last + 1 < len(toks)
+        and toks[last + 1].is_initial
+        and toks[last + 1].gap in (".", ". ")
+    ):
+        last += 1
+    if last > i:
+        return last
+    # "I called him back." is no nickname: after "called him" only a capitalised one is,
+    # or initials ("known round here as JP").
+    initials = t.core.isupper() and len(t.core) == 2 and not lexicon().kept(t.low)
     if (loose or cue.startswith("called")) and not (
-        t.name_shaped() or t.low in _LIST_MODIFIERS
+        t.name_shaped() or t.low in _LIST_MODIFIERS or initials
     ):
         return None
     nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -458,14 +471,18 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
     verb ("j price failed to attend"). Not "plan b was agreed", "e.g. Smith", "x-ray"."""
     n = len(toks)
     t = toks[i]
-    if i + 1 >= n or t.gap[-1:] in (".", "-", "/", "'", "’", "@") or _web_part(toks, i + 1):
+    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@") or _web_part(toks, i + 1):
         return None
+    if t.gap[-1:] == "." and not (t.is_initial and i and toks[i - 1].is_initial):
+        return None  # "e.g. smith", but "A.J. Kowalczyk"
     s = toks[i + 1]
     dot = s.gap.startswith(".")
     if not (0 < len(s.gap) - dot <= 3) or s.gap[dot:].strip(" \t"):
         return None
     if t.low in ("a", "i") and not (dot and t.core.isupper()):
         return None  # "a", "I": words, unless "A. Kowalczyk"
+    if t.core == "v" or (i and _joined(toks[i - 1], t) and toks[i - 1].name_shaped()):
+        return None  # "Smith v Jones", "Annex B Brown Review", "Plan B"
     lex = lexicon()
     v = lex.vocab
     if lex.kept(s.low) or acronym(s) or len(s.core) < 2:
@@ -482,7 +499,7 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
         acts = i + 2 < n and toks[i + 2].low in _PERSON_VERBS and _joined(s, toks[i + 2])
         ends = cue and _boundary_after(toks, i + 1)  # "spoke to j price today"
         return i + 1 if placed and (acts or ends) else None
-    return i + 1 if surname or placed else None
+    return i + 1 if surname or dot or cue else None  # "m begum", not "e cig was found"
 
 
 def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
@@ -499,7 +516,8 @@ def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
 
 
 _YOUNGEST = frozenset("youngest eldest oldest middle".split())
-_ALIAS_SEP_RE = re.compile(r"-[0-9]+\][ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]$")
+_ALIASES_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]?\[$")
+_ALIAS_SEP_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]$")
 
 
 def _next_alias(toks: list[_Tok], i: int) -> bool:
@@ -511,10 +529,10 @@ def _next_alias(toks: list[_Tok], i: int) -> bool:
     if "/" in toks[i].gap:
         return True
     k = i - 1
-    while k > 0 and _placeholder(toks[k - 1]) and _ALIAS_SEP_RE.search(toks[k].gap + "'"):
+    while k > 0 and _placeholder(toks[k - 1]) and _ALIASES_RE.search(toks[k].gap):
         k -= 1  # back to the first name of the list
     cue_end = k - 1
-    if cue_end < 0 or toks[k].gap.strip(" \t:-–[") != "":
+    if cue_end < 0 or toks[k].gap.strip(" \t:-–[" + _QUOTES_OPEN) != "":
         return False
     for cue in _CUES_BY_LAST.get(toks[cue_end].low, ()):
         words = toks[cue_end - len(cue) + 1 : cue_end + 1]
@@ -751,7 +769,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             i + 2 < n
             and toks[i + 1].low in _OWNERS
             and toks[i + 1].gap.strip(" \t") == ","
-            and toks[i + 2].low in _APPOSED
+            and (toks[i + 2].low in _APPOSED or toks[i + 2].low in _YOUNGEST)
             and _joined(toks[i + 1], toks[i + 2])
             and not t.possessive
             and list_item(t)

@@ -116,9 +116,7 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
 
     def emit(i: int, j: int, rule: str) -> None:
         i = _initials_before(toks, i)  # "A. Kowalczyk", "T Okoro": the initials go too
-        words = [t for t in toks[i : j + 1] if not t.is_initial]
-        if not words:
-            return
+        words = [t for t in toks[i : j + 1] if not t.is_initial] or toks[i : j + 1]  # "K.B."
         lows = tuple(t.low for t in words)
         out.append(
             _Cand(toks[i].start, toks[j].end, "NAME", " ".join(lows), lows, lows, rule=rule)
@@ -273,17 +271,15 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
 
 def _initials_before(toks: list[_Tok], i: int) -> int:
     """The first of the capital initials just before toks[i] ("J. R. Smith", "T Okoro"), or
-    i. "A" and "I" count only with a full stop after them ("A. Kowalczyk", not "A Kowalczyk
-    letter" or "I Okoro'd")."""
+    i. "A" and "I" count only with a full stop after them ("A. Kowalczyk", "A.J. Smith", not
+    "A Kowalczyk letter")."""
     first = i
     while first > 0:
         prev = toks[first - 1]
-        if not prev.is_initial or not _joined(prev, toks[first]):
+        if not prev.is_initial or not (toks[first].gap == "." or _joined(prev, toks[first])):
             break
         if prev.core in ("A", "I") and not toks[first].gap.startswith("."):
             break
-        if prev.gap.endswith("."):
-            break  # "e.g. Smith", "U.K. Smith": the end of an abbreviation
         first -= 1
     return first
 
