@@ -654,10 +654,13 @@ _AFTER_PERSON = frozenset(
 )
 _PRONOUNS = frozenset("he she they him her them".split())
 # "he goes by bus", "his real name is unclear": how someone travels or what is said
-# about a name, not the name.
+# about a name, not the name; and what anyone is called in passing ("she called him
+# Darling", "staff called him Mister").
 _NOT_NICKNAME = frozenset(
     "bus buses train trains car taxi tram coach bike foot unknown unclear withheld "
-    "redacted confidential private different same important irrelevant known".split()
+    "redacted confidential private different same important irrelevant known "
+    "mister missus darling sweetheart sweetie love lovey babe baby honey dear son sonny "
+    "lad mate pal buddy bro bruv sis boss chief kid names".split()
 )
 # A surname by its shape alone: "mcginleys", "McGregor", "o'shea".
 _SURNAME_SHAPE_RE = re.compile(r"(?:mc|mac)[^\W\d_]{3,}|o['’][^\W\d_]{3,}", re.IGNORECASE)
