@@ -259,12 +259,16 @@ def field_label(toks: list[_Tok], j: int) -> bool:
 
 def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: int = 4) -> int:
     """The last token of a name that starts at toks[i]: further name words and particles."""
+
+    def capitalised(t: _Tok) -> bool:  # after a particle: "van der Berg", "de Souza"
+        return word_ok(t) or (t.name_shaped() and not acronym(t) and not lexicon().kept(t.low))
+
     last = i
     j = i + 1
     while j < len(toks) and j - i <= limit and not toks[j - 1].possessive:
         if not _joined(toks[j - 1], toks[j]) or field_label(toks, j):
             break
-        if _particle(toks, j, word_ok) and j + 1 - i <= limit:
+        if _particle(toks, j, capitalised) and j + 1 - i <= limit:
             last = j + 1
             j += 2
             continue
@@ -302,7 +306,7 @@ def _boundary_after(toks: list[_Tok], j: int) -> bool:
     nxt = toks[j + 1]
     if _BOUNDARY_RE.search(nxt.gap):
         return True
-    return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS
+    return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS or field_label(toks, j + 1)
 
 
 # Who or where someone is known as something: "known to his friends as", "known on the
@@ -493,7 +497,9 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
         return i + 1 if named else None
     if not s.core.islower() or not (surname or lex.unusual(s.low)):
         return None
-    cue = _cue_before(toks, i) is not None
+    cue = _cue_before(toks, i) is not None or (  # "Name: j price"
+        i > 0 and toks[i - 1].low in _FIELD_LAST and t.gap.strip(" \t") == ":"
+    )
     placed = t.first_of_sentence or dot or cue
     if lex.ordinary(s.low):  # "j price", "d white": a person only by what follows
         acts = i + 2 < n and toks[i + 2].low in _PERSON_VERBS and _joined(s, toks[i + 2])
@@ -515,6 +521,20 @@ def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
     return after in (",", ")", ";")
 
 
+_YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def _surname_first(toks: list[_Tok], j: int) -> bool:
+    """Is the initial at toks[j] closed by a full stop ("Price, J."), with no year after
+    it that would make it an author ("Smith, J. (2019)", "Jones, B. and Smith, C., 2018")?"""
+    after = toks[j + 1].gap if j + 1 < len(toks) else toks[j].tail
+    if not after.startswith("."):
+        return False
+    rest = [t.gap for t in toks[j + 1 : j + 8]] + [toks[-1].tail if j + 8 >= len(toks) else ""]
+    return not any(_YEAR_RE.search(g) for g in rest)
+
+
+_AGED_RE = re.compile(r"[ \t]*(?:\([ \t]*[0-9]{1,2}[ \t]*\)|,[ \t]*[0-9]{1,2}[ \t]*,)[ \t]*$")
 _YOUNGEST = frozenset("youngest eldest oldest middle".split())
 _ALIASES_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]?\[$")
 _ALIAS_SEP_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]$")
@@ -789,6 +809,21 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         ):
             emit(i, i, "apposed")
             continue
+        # A surname, then its initial: "Price, J.", "Kowalczyk, A. - no reply".
+        if (
+            i + 1 < n
+            and toks[i + 1].is_initial
+            and toks[i + 1].gap.strip(" \t") == ","
+            and not t.possessive
+            and capital_name(t)
+            and _surname_first(toks, i + 1)
+        ):
+            emit(i, i + 1, "initial")
+            continue
+        # An age after it: "Summer (4) lives with her mum", "rio, 2, is with his dad".
+        if i + 1 < n and _AGED_RE.match(toks[i + 1].gap) and not t.possessive and list_item(t):
+            emit(i, i, "aged")
+            continue
         # In brackets after a name: "Oluwafemi Bello (Femi)".
         if (
             0 < i < n - 1
@@ -843,7 +878,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         if (
             i
             and toks[i - 1].low in _FIELD_LAST
-            and (t.low in vocab.first or t.low in vocab.surnames or lex.unusual(t.low))
+            and (
+                t.low in vocab.first
+                or t.low in vocab.surnames
+                or lex.unusual(t.low)
+                or _particle(toks, i, name_word)  # "Surname: van der Berg"
+            )
             and not lex.kept(t.low)
             and t.start not in web
             and (

@@ -144,12 +144,25 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     if w.is_initial:
                         j += 1
                         continue
+                    lower_initial = (  # "mr j price"
+                        j == i + 1
+                        and len(w.core) == 1
+                        and w.core.islower()
+                        and w.low not in ("a", "i")
+                        and j + 1 < n
+                        and toks[j + 1].gap.lstrip(".") in (" ", "  ")
+                    )
+                    if lower_initial and t.low in _SHORT_TITLES:
+                        j += 1
+                        continue
                     if w.low in _STOPWORDS:
                         break
                     if not w.name_shaped(allow_caps=True):
                         # "mr jones" typed in a hurry: one lower-case word after Mr/Mrs/Ms/Mx.
                         # A second one if it is no English word: "mrs ewa wiśniewska".
-                        plain = j == i + 1 and t.low in _SHORT_TITLES
+                        plain = t.low in _SHORT_TITLES and (
+                            j == i + 1 or (j == i + 2 and len(toks[i + 1].core) == 1)
+                        )
                         second = (
                             j == i + 2
                             and last == i + 1
