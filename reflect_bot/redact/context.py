@@ -475,7 +475,7 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
     verb ("j price failed to attend"). Not "plan b was agreed", "e.g. Smith", "x-ray"."""
     n = len(toks)
     t = toks[i]
-    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@") or _web_part(toks, i + 1):
+    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@", "&") or _web_part(toks, i + 1):
         return None
     if t.gap[-1:] == "." and not (t.is_initial and i and toks[i - 1].is_initial):
         return None  # "e.g. smith", but "A.J. Kowalczyk"
@@ -497,6 +497,8 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
         return i + 1 if named else None
     if not s.core.islower() or not (surname or lex.unusual(s.low)):
         return None
+    if t.core.isupper() and dot:
+        return None  # "gone to A&E. everyones been brilliant": a sentence ends there
     cue = _cue_before(toks, i) is not None or (  # "Name: j price"
         i > 0 and toks[i - 1].low in _FIELD_LAST and t.gap.strip(" \t") == ":"
     )
@@ -821,7 +823,13 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             emit(i, i + 1, "initial")
             continue
         # An age after it: "Summer (4) lives with her mum", "rio, 2, is with his dad".
-        if i + 1 < n and _AGED_RE.match(toks[i + 1].gap) and not t.possessive and list_item(t):
+        if (
+            i + 1 < n
+            and _AGED_RE.match(toks[i + 1].gap)
+            and not t.possessive
+            and list_item(t)
+            and (t.name_shaped() or first_name(t.low))  # not "older fella, 67,"
+        ):
             emit(i, i, "aged")
             continue
         # In brackets after a name: "Oluwafemi Bello (Femi)".

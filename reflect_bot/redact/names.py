@@ -160,8 +160,9 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     if not w.name_shaped(allow_caps=True):
                         # "mr jones" typed in a hurry: one lower-case word after Mr/Mrs/Ms/Mx.
                         # A second one if it is no English word: "mrs ewa wiśniewska".
+                        after_initial = len(toks[i + 1].core) == 1 and toks[i + 1].core.islower()
                         plain = t.low in _SHORT_TITLES and (
-                            j == i + 1 or (j == i + 2 and len(toks[i + 1].core) == 1)
+                            j == i + 1 or (j == i + 2 and after_initial)
                         )
                         second = (
                             j == i + 2
