@@ -177,15 +177,19 @@ def find_streets(text: str) -> list[tuple[int, int]]:
 
 # A named house with no number, in any case, where someone lives: "staying at rose
 # cottage", "moved into Ivy Lodge", "lives at marlowe house", "lives at the willows".
-_AT_HOUSE_RE = re.compile(
-    r"(?<![\w])(?i:at|to|into|in)[ \t]+((?:[^\W\d_][\w'’\-]*)(?:[ \t]+[^\W\d_][\w'’\-]*){0,3})"
-)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 # Words that end a house's name whatever the words before them ("rose cottage", "meadow
 # farm"), and ones that need a name that is no English word ("marlowe house", not
 # "shared house").
 _HOUSE_WORDS = frozenset("cottage cottages lodge farm farmhouse manor villa grange barn".split())
 _BUILDING_WORDS = frozenset("house court hall tower towers mansions buildings point".split())
+_AT_HOUSE_RE = re.compile(
+    r"(?<![\w])(?i:at|to|into|in)[ \t]+("
+    r"(?i:the)[ \t]+[^\W\d_]+(?:[ \t]+[^\W\d_]+)?"
+    r"|(?:[^\W\d_][\w'’\-]*[ \t]+){1,2}(?i:"
+    + "|".join(sorted(_HOUSE_WORDS | _BUILDING_WORDS))
+    + r")(?![\w'’\-]))"
+)
 # "the willows", "the old forge": what English houses are called.
 _HOUSE_NOUNS = frozenset(
     "willows laurels limes elms beeches pines firs oaks hollies cedars poplars gables "
