@@ -261,10 +261,13 @@ def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: in
     """The last token of a name that starts at toks[i]: further name words and particles."""
 
     def capitalised(t: _Tok) -> bool:  # after a particle: "van der Berg", "de Souza"
-        return word_ok(t) or (t.name_shaped() and not acronym(t) and not lexicon().kept(t.low))
+        shaped = t.name_shaped() and not acronym(t) or t.core.isupper() and len(t.core) > 2
+        return word_ok(t) or (shaped and not lexicon().kept(t.low))  # "NÍ BHRIAIN" too
 
     last = i
-    j = i + 1
+    while last - i < 2 and _particle(toks, last, capitalised):
+        last += 1  # the name starts with its particles: "NÍ BHRIAIN", "van der Berg"
+    j = last + 1
     while j < len(toks) and j - i <= limit and not toks[j - 1].possessive:
         if not _joined(toks[j - 1], toks[j]) or field_label(toks, j):
             break
@@ -336,6 +339,8 @@ def _person_known(toks: list[_Tok], i: int) -> bool:
     known = _known_at(toks, i)
     if known is None:
         return False
+    if known == 1 and toks[0].low == "also":
+        return True  # "Also known as Little Dev": a note's alias line
     k = known - 1  # the word before "known"
     while k >= 0 and toks[k].low in ("is", "was", "also", "better", "locally", "now"):
         k -= 1
@@ -475,14 +480,17 @@ def _initial_surname(toks: list[_Tok], i: int) -> int | None:
     verb ("j price failed to attend"). Not "plan b was agreed", "e.g. Smith", "x-ray"."""
     n = len(toks)
     t = toks[i]
-    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@", "&") or _web_part(toks, i + 1):
+    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@", "&"):
         return None
     if t.gap[-1:] == "." and not (t.is_initial and i and toks[i - 1].is_initial):
         return None  # "e.g. smith", but "A.J. Kowalczyk"
     s = toks[i + 1]
     dot = s.gap.startswith(".")
-    if not (0 < len(s.gap) - dot <= 3) or s.gap[dot:].strip(" \t"):
+    glued = s.gap == "." and t.core.isupper() and s.name_shaped()  # "T.Adeyemi"
+    if not (glued or 0 < len(s.gap) - dot <= 3) or s.gap[dot:].strip(" \t"):
         return None
+    if not glued and (_web_part(toks, i + 1) or _web_part(toks, i)):
+        return None  # "wiley.com", "r.patel"
     if t.low in ("a", "i") and not (dot and t.core.isupper()):
         return None  # "a", "I": words, unless "A. Kowalczyk"
     if t.core == "v" or (i and _joined(toks[i - 1], t) and toks[i - 1].name_shaped()):
@@ -521,6 +529,16 @@ def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
         return False
     after = toks[k + 1].gap.strip(" \t")[:1] if k + 1 < len(toks) else ")"
     return after in (",", ")", ";")
+
+
+def _is_relation(toks: list[_Tok], k: int) -> bool:
+    """Is toks[k] a relation, after a size or an age ("little sister", "eldest son"), and
+    not a possessive ("his sister's name")?"""
+    if toks[k].low in _LIST_MODIFIERS or toks[k].low in _YOUNGEST:
+        if k + 1 >= len(toks) or not _joined(toks[k], toks[k + 1]):
+            return toks[k].low in _YOUNGEST  # "Destiny is his eldest"
+        k += 1
+    return toks[k].low in _APPOSED and not toks[k].possessive
 
 
 _YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -653,7 +671,9 @@ _APPOSED = frozenset(
 _OWNERS = frozenset("his her their my your our".split())
 
 
-_WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
+_WHOSE_NAME = frozenset(
+    "his her their my your real street full first birth proper tag pet gang rap".split()
+)
 # What a person has, after their name: "oluwadamilare's phone was seized".
 _BELONGINGS = frozenset(
     "phone car flat house home room bedroom bag wallet kids children licence order tag "
@@ -821,6 +841,19 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             and _surname_first(toks, i + 1)
         ):
             emit(i, i + 1, "initial")
+            continue
+        # Who someone is: "Summer is his daughter", "hope is her little sister".
+        if (
+            i + 3 < n
+            and toks[i + 1].low in ("is", "was")
+            and toks[i + 2].low in _OWNERS
+            and not t.possessive
+            and (t.name_shaped() or first_name(t.low))
+            and list_item(t)
+            and _is_relation(toks, i + 3)
+            and all(_joined(toks[k], toks[k + 1]) for k in range(i, i + 3))
+        ):
+            emit(i, i, "apposed")
             continue
         # An age after it: "Summer (4) lives with her mum", "rio, 2, is with his dad".
         if (
