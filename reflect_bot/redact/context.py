@@ -24,7 +24,11 @@ the rules here read what is around a word instead:
   ("the name on the door says j smith");
 - the names listed after a plural relation ("her sons Jamie and Fintan", "kids: Tia,
   Rosie-Mae (4) and little Kacper"), and a name listed with one already hidden ("[NAME-1]
-  and Tavita"); a name with a relation after it between commas ("Tia, his girlfriend,").
+  and Tavita"); a name with a relation after it between commas or in brackets ("Tia, his
+  girlfriend,", "Faith (his sister)"), said to be one ("Sunny is his daughter") or with an
+  age ("Autumn (4)"); the next in a list of aliases ("aka [NAME-1] / 'Tiger'");
+- an initial and a surname ("R. Nowakowska", "k jones", "Price, J."; "j price" only where
+  a person is plainly meant: "j price failed to attend", "spoke to j price today").
 
 A name found here runs on over further name words and particles ("aoife nic giolla
 phádraig", "Bronwen ferch Rhys", "Mac an tSaoir", "Huang Jun") and back over a listed first
