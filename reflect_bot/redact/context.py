@@ -24,7 +24,11 @@ the rules here read what is around a word instead:
   ("the name on the door says j smith");
 - the names listed after a plural relation ("her sons Jamie and Fintan", "kids: Tia,
   Rosie-Mae (4) and little Kacper"), and a name listed with one already hidden ("[NAME-1]
-  and Tavita"); a name with a relation after it between commas ("Tia, his girlfriend,").
+  and Tavita"); a name with a relation after it between commas or in brackets ("Tia, his
+  girlfriend,", "Faith (his sister)"), said to be one ("Sunny is his daughter") or with an
+  age ("Autumn (4)"); the next in a list of aliases ("aka [NAME-1] / 'Tiger'");
+- an initial and a surname ("R. Nowakowska", "k jones", "Price, J."; "j price" only where
+  a person is plainly meant: "j price failed to attend", "spoke to j price today").
 
 A name found here runs on over further name words and particles ("aoife nic giolla
 phádraig", "Bronwen ferch Rhys", "Mac an tSaoir", "Huang Jun") and back over a listed first
@@ -152,13 +156,15 @@ def _cue_before(toks: list[_Tok], i: int) -> str | None:
     """The cue that introduces a person just before toks[i] ("his partner", "met with")."""
     t = toks[i]
     gap = t.gap.strip(" \t")
-    if gap and gap.strip(_QUOTES_OPEN + ":,-–"):
+    if gap and gap.replace(" ", "").replace("\t", "").strip(_QUOTES_OPEN + ":,-–"):
         return None  # "spoke to. Kyle" or a line break: not a cue for this word
     if "\n" in t.gap or "\r" in t.gap or i == 0:
         return None
     prev = toks[i - 1]
     if prev.low in _RELATIONS and prev.core.islower() and not prev.possessive:
         return prev.low
+    if prev.low == "as" and _known_at(toks, i) is not None:
+        return "known as"
     for cue in _CUES_BY_LAST.get(prev.low, ()):
         k = len(cue)
         if i < k:
@@ -233,14 +239,43 @@ def _abbreviation_name(toks: list[_Tok], j: int) -> bool:
     )
 
 
+# The words of a form's labels: "Forename:", "Preferred name:", "Date of birth:".
+_LABEL_WORDS = frozenset(
+    "name names surname surnames forename forenames preferred first last middle given family "
+    "maiden known as also alias aliases aka nickname gender sex dob date of birth crn pnc "
+    "address postcode tel phone mobile email nationality ethnicity religion language "
+    "subject order sentence offence".split()
+)
+
+
+def field_label(toks: list[_Tok], j: int) -> bool:
+    """Does a form's next label start at toks[j]: one to three label words and a colon
+    ("Forename: Pádraig   Preferred name: Paddy")? Then a name before it ends there."""
+    for k in range(j, min(j + 3, len(toks))):
+        if toks[k].low not in _LABEL_WORDS or (k > j and not _joined(toks[k - 1], toks[k])):
+            return False
+        if k + 1 < len(toks) and toks[k + 1].gap.lstrip(" \t")[:1] == ":":
+            return True
+        if k + 1 == len(toks):
+            return False
+    return False
+
+
 def _run_on(toks: list[_Tok], i: int, word_ok: Callable[[_Tok], bool], limit: int = 4) -> int:
     """The last token of a name that starts at toks[i]: further name words and particles."""
+
+    def capitalised(t: _Tok) -> bool:  # after a particle: "van der Berg", "de Souza"
+        shaped = t.name_shaped() and not acronym(t) or t.core.isupper() and len(t.core) > 2
+        return word_ok(t) or (shaped and not lexicon().kept(t.low))  # "NÍ BHRIAIN" too
+
     last = i
-    j = i + 1
+    while last - i < 2 and _particle(toks, last, capitalised):
+        last += 1  # the name starts with its particles: "NÍ BHRIAIN", "van der Berg"
+    j = last + 1
     while j < len(toks) and j - i <= limit and not toks[j - 1].possessive:
-        if not _joined(toks[j - 1], toks[j]):
+        if not _joined(toks[j - 1], toks[j]) or field_label(toks, j):
             break
-        if _particle(toks, j, word_ok) and j + 1 - i <= limit:
+        if _particle(toks, j, capitalised) and j + 1 - i <= limit:
             last = j + 1
             j += 2
             continue
@@ -278,13 +313,39 @@ def _boundary_after(toks: list[_Tok], j: int) -> bool:
     nxt = toks[j + 1]
     if _BOUNDARY_RE.search(nxt.gap):
         return True
-    return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS
+    return nxt.low in _AFTER_PERSON or nxt.low in PERSON_ACTS or field_label(toks, j + 1)
+
+
+# Who or where someone is known as something: "known to his friends as", "known on the
+# wing as", "known round here as".
+_KNOWN_WHERE = frozenset("to by among amongst on in round around across".split())
+
+
+def _known_at(toks: list[_Tok], i: int) -> int | None:
+    """The index of "known" in "known as" or "known to his friends as" just before toks[i]
+    (up to four words between), or None."""
+    if i < 2 or toks[i - 1].low != "as":
+        return None
+    if toks[i - 2].low == "known":
+        return i - 2
+    for k in range(i - 3, max(i - 8, 0) - 1, -1):
+        if not _joined(toks[k], toks[k + 1]):
+            return None
+        if toks[k].low == "known":
+            return k if toks[k + 1].low in _KNOWN_WHERE else None
+    return None
 
 
 def _person_known(toks: list[_Tok], i: int) -> bool:
     """Is "known as" before toks[i] said of a person: "his brother, known as", "he is
-    known as", "Kyle, also known as"? Not "what is known as", "a state known as"."""
-    k = i - 3  # the word before "known"
+    known as", "Kyle, also known as", "known to his friends as"? Not "what is known as",
+    "a state known as"."""
+    known = _known_at(toks, i)
+    if known is None:
+        return False
+    if known == 1 and toks[0].low == "also":
+        return True  # "Also known as Little Dev": a note's alias line
+    k = known - 1  # the word before "known"
     while k >= 0 and toks[k].low in ("is", "was", "also", "better", "locally", "now"):
         k -= 1
     if k < 0:
@@ -318,8 +379,30 @@ def _nickname_end(toks: list[_Tok], i: int, cue: str) -> int | None:
         return None  # "I call him Sir, he likes that" ("calls him Sir Lancelot" is a name)
     if cue == "name is" and (i < 3 or toks[i - 3].low not in _WHOSE_NAME):
         return None  # "his name is ...", not "the patient's name is withheld"
-    if cue == "known as" and not (
-        i > 2 and toks[i - 2].gap.strip(" \t") in (",", "(") and _person_known(toks, i)
+    if cue == "known as" and not _person_known(toks, i):
+        return None
+    known = _known_at(toks, i)
+    # "he is known as difficult, ..." is no nickname: unless a comma or bracket sets it off
+    # ("his brother, known as bones,"), only a capitalised name or a size and a name is.
+    loose = cue == "known as" and (
+        known is None or toks[known].gap.strip(" \t") not in (",", "(")
+    )
+    # Initials: "goes by K.B. on the estate", "known round here as J.P.".
+    last = i
+    while (
+        toks[last].is_initial
+        and last + 1 < len(toks)
+        and toks[last + 1].is_initial
+        and toks[last + 1].gap in (".", ". ")
+    ):
+        last += 1
+    if last > i:
+        return last
+    # "I called him back." is no nickname: after "called him" only a capitalised one is,
+    # or initials ("known round here as JP").
+    initials = t.core.isupper() and len(t.core) == 2 and not lexicon().kept(t.low)
+    if (loose or cue.startswith("called")) and not (
+        t.name_shaped() or t.low in _LIST_MODIFIERS or initials
     ):
         return None
     nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -392,6 +475,114 @@ def _with_hidden_name(toks: list[_Tok], i: int) -> bool:
         and _joined(toks[i], toks[i + 1])
         and _placeholder(toks[i + 2])
     )
+
+
+def _initial_surname(toks: list[_Tok], i: int) -> int | None:
+    """The surname after an initial at toks[i], or None: "R. Nowakowska", "T Okoro", "spoke
+    to k jones", "m begum did not attend"; a surname that is also a word ("j price") only
+    where a person is clearly meant: at the start of a sentence or after a cue, before a
+    verb ("j price failed to attend"). Not "plan b was agreed", "e.g. Smith", "x-ray"."""
+    n = len(toks)
+    t = toks[i]
+    if i + 1 >= n or t.gap[-1:] in ("-", "/", "'", "’", "@", "&"):
+        return None
+    if t.gap[-1:] == "." and not (t.is_initial and i and toks[i - 1].is_initial):
+        return None  # "e.g. smith", but "A.J. Kowalczyk"
+    s = toks[i + 1]
+    dot = s.gap.startswith(".")
+    glued = s.gap == "." and t.core.isupper() and s.name_shaped()  # "T.Adeyemi"
+    if not (glued or 0 < len(s.gap) - dot <= 3) or s.gap[dot:].strip(" \t"):
+        return None
+    if not glued and (_web_part(toks, i + 1) or _web_part(toks, i)):
+        return None  # "wiley.com", "r.patel"
+    if t.low in ("a", "i") and not (dot and t.core.isupper()):
+        return None  # "a", "I": words, unless "A. Kowalczyk"
+    if t.core == "v" or (i and _joined(toks[i - 1], t) and toks[i - 1].name_shaped()):
+        return None  # "Smith v Jones", "Annex B Brown Review", "Plan B"
+    lex = lexicon()
+    v = lex.vocab
+    if lex.kept(s.low) or acronym(s) or len(s.core) < 2:
+        return None
+    surname = s.low in v.surnames
+    if s.name_shaped():
+        named = (surname or lex.unusual(s.low)) and (t.core.isupper() or dot)
+        return i + 1 if named else None
+    if not s.core.islower() or not (surname or lex.unusual(s.low)):
+        return None
+    if t.core.isupper() and dot:
+        return None  # "gone to A&E. everyones been brilliant": a sentence ends there
+    cue = _cue_before(toks, i) is not None or (  # "Name: j price"
+        i > 0 and toks[i - 1].low in _FIELD_LAST and t.gap.strip(" \t") == ":"
+    )
+    placed = t.first_of_sentence or dot or cue
+    if lex.ordinary(s.low):  # "j price", "d white": a person only by what follows
+        acts = i + 2 < n and toks[i + 2].low in _PERSON_VERBS and _joined(s, toks[i + 2])
+        ends = cue and _boundary_after(toks, i + 1)  # "spoke to j price today"
+        return i + 1 if placed and (acts or ends) else None
+    return i + 1 if surname or dot or cue else None  # "m begum", not "e cig was found"
+
+
+def _relation_in_brackets(toks: list[_Tok], j: int) -> bool:
+    """Do the brackets opening before toks[j] say who someone is: "(his sister)",
+    "(partner)", "(her youngest, aged 2)"? Not "(her sister's birthday)"."""
+    k = j + 1 if toks[j].low in _OWNERS else j
+    if k >= len(toks) or (k > j and not _joined(toks[j], toks[k])):
+        return False
+    rel = toks[k]
+    if rel.possessive or not (rel.low in _APPOSED or rel.low in _YOUNGEST):
+        return False
+    after = toks[k + 1].gap.strip(" \t")[:1] if k + 1 < len(toks) else ")"
+    return after in (",", ")", ";")
+
+
+def _is_relation(toks: list[_Tok], k: int) -> bool:
+    """Is toks[k] a relation, after a size or an age ("little sister", "eldest son"), and
+    not a possessive ("his sister's name")?"""
+    if toks[k].low in _LIST_MODIFIERS or toks[k].low in _YOUNGEST:
+        if k + 1 >= len(toks) or not _joined(toks[k], toks[k + 1]):
+            return toks[k].low in _YOUNGEST  # "Destiny is his eldest"
+        k += 1
+    return toks[k].low in _APPOSED and not toks[k].possessive
+
+
+_YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def _surname_first(toks: list[_Tok], j: int) -> bool:
+    """Is the initial at toks[j] closed by a full stop ("Price, J."), with no year after
+    it that would make it an author ("Smith, J. (2019)", "Jones, B. and Smith, C., 2018")?"""
+    after = toks[j + 1].gap if j + 1 < len(toks) else toks[j].tail
+    if not after.startswith("."):
+        return False
+    rest = [t.gap for t in toks[j + 1 : j + 8]] + [toks[-1].tail if j + 8 >= len(toks) else ""]
+    return not any(_YEAR_RE.search(g) for g in rest)
+
+
+_AGED_RE = re.compile(r"[ \t]*(?:\([ \t]*[0-9]{1,2}[ \t]*\)|,[ \t]*[0-9]{1,2}[ \t]*,)[ \t]*$")
+_YOUNGEST = frozenset("youngest eldest oldest middle".split())
+_ALIASES_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]?\[$")
+_ALIAS_SEP_RE = re.compile(r"-[0-9]+\]['’\"”]?[ \t]*(?:/|,|;|\bor\b)[ \t]*['‘\"“]$")
+
+
+def _next_alias(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] the next in a list of aliases after names already hidden: "alias: [NAME-1]
+    / [NAME-2] / 'Tiger'", "aka [NAME-1], 'Holty'"? The list must start after a naming cue,
+    or be split by slashes."""
+    if i < 1 or not _placeholder(toks[i - 1]) or not _ALIAS_SEP_RE.search(toks[i].gap):
+        return False
+    if "/" in toks[i].gap:
+        return True
+    k = i - 1
+    while k > 0 and _placeholder(toks[k - 1]) and _ALIASES_RE.search(toks[k].gap):
+        k -= 1  # back to the first name of the list
+    cue_end = k - 1
+    if cue_end < 0 or toks[k].gap.strip(" \t:-–[" + _QUOTES_OPEN) != "":
+        return False
+    for cue in _CUES_BY_LAST.get(toks[cue_end].low, ()):
+        words = toks[cue_end - len(cue) + 1 : cue_end + 1]
+        if len(words) == len(cue) and tuple(w.low for w in words) == cue:
+            return " ".join(cue) in NAMING_CUES
+    return False
 
 
 def _name_list(
@@ -484,7 +675,9 @@ _APPOSED = frozenset(
 _OWNERS = frozenset("his her their my your our".split())
 
 
-_WHOSE_NAME = frozenset("his her their my your real street full first birth proper".split())
+_WHOSE_NAME = frozenset(
+    "his her their my your real street full first birth proper tag pet gang rap".split()
+)
 # What a person has, after their name: "oluwadamilare's phone was seized".
 _BELONGINGS = frozenset(
     "phone car flat house home room bedroom bag wallet kids children licence order tag "
@@ -507,10 +700,13 @@ _AFTER_PERSON = frozenset(
 )
 _PRONOUNS = frozenset("he she they him her them".split())
 # "he goes by bus", "his real name is unclear": how someone travels or what is said
-# about a name, not the name.
+# about a name, not the name; and what anyone is called in passing ("she called him
+# Darling", "staff called him Mister").
 _NOT_NICKNAME = frozenset(
     "bus buses train trains car taxi tram coach bike foot unknown unclear withheld "
-    "redacted confidential private different same important irrelevant known".split()
+    "redacted confidential private different same important irrelevant known "
+    "mister missus darling sweetheart sweetie love lovey babe baby honey dear son sonny "
+    "lad mate pal buddy bro bruv sis boss chief kid names".split()
 )
 # A surname by its shape alone: "mcginleys", "McGregor", "o'shea".
 _SURNAME_SHAPE_RE = re.compile(r"(?:mc|mac)[^\W\d_]{3,}|o['’][^\W\d_]{3,}", re.IGNORECASE)
@@ -563,7 +759,7 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
     def quoted(i: int) -> bool:
         """Is toks[i] alone in quotes: 'tiny'?"""
         opened = toks[i].gap.strip(" \t")[-1:]
-        closed = toks[i + 1].gap.strip(" \t")[:1] if i + 1 < n else ""
+        closed = (toks[i + 1].gap if i + 1 < n else toks[i].tail).strip(" \t")[:1]
         return opened in ("'", "‘", '"', "“") and closed in ("'", "’", '"', "”")
 
     def saint(i: int) -> bool:
@@ -603,6 +799,10 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             continue
         if t.low in _STOPWORDS:
             continue  # no rule below takes a grammar word, so skip most words at once
+        # An initial and a surname: "R. Nowakowska", "k jones", "j price failed to attend".
+        if len(t.core) == 1 and (last := _initial_surname(toks, i)) is not None:
+            out.append((i, _run_on(toks, last, name_word), "initial"))
+            continue
         # Listed with a name already hidden: "[NAME-1] and Francesca".
         if (
             i > 0
@@ -618,12 +818,56 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             i + 2 < n
             and toks[i + 1].low in _OWNERS
             and toks[i + 1].gap.strip(" \t") == ","
-            and toks[i + 2].low in _APPOSED
+            and (toks[i + 2].low in _APPOSED or toks[i + 2].low in _YOUNGEST)
             and _joined(toks[i + 1], toks[i + 2])
             and not t.possessive
             and list_item(t)
         ):
             emit(i, i, "apposed")
+            continue
+        # A relation in brackets after it: "Faith (his sister) came", "rose (partner)".
+        if (
+            i + 1 < n
+            and toks[i + 1].gap.strip(" \t") == "("
+            and not t.possessive
+            and _relation_in_brackets(toks, i + 1)
+            and (list_item(t) or (t.low in vocab.first and not lex.kept(t.low)))  # "rose"
+        ):
+            emit(i, i, "apposed")
+            continue
+        # A surname, then its initial: "Price, J.", "Kowalczyk, A. - no reply".
+        if (
+            i + 1 < n
+            and toks[i + 1].is_initial
+            and toks[i + 1].gap.strip(" \t") == ","
+            and not t.possessive
+            and capital_name(t)
+            and _surname_first(toks, i + 1)
+        ):
+            emit(i, i + 1, "initial")
+            continue
+        # Who someone is: "Summer is his daughter", "hope is her little sister".
+        if (
+            i + 3 < n
+            and toks[i + 1].low in ("is", "was")
+            and toks[i + 2].low in _OWNERS
+            and not t.possessive
+            and (t.name_shaped() or first_name(t.low))
+            and list_item(t)
+            and _is_relation(toks, i + 3)
+            and all(_joined(toks[k], toks[k + 1]) for k in range(i, i + 3))
+        ):
+            emit(i, i, "apposed")
+            continue
+        # An age after it: "Summer (4) lives with her mum", "rio, 2, is with his dad".
+        if (
+            i + 1 < n
+            and _AGED_RE.match(toks[i + 1].gap)
+            and not t.possessive
+            and list_item(t)
+            and (t.name_shaped() or first_name(t.low))  # not "older fella, 67,"
+        ):
+            emit(i, i, "aged")
             continue
         # In brackets after a name: "Oluwafemi Bello (Femi)".
         if (
@@ -679,7 +923,12 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
         if (
             i
             and toks[i - 1].low in _FIELD_LAST
-            and (t.low in vocab.first or t.low in vocab.surnames or lex.unusual(t.low))
+            and (
+                t.low in vocab.first
+                or t.low in vocab.surnames
+                or lex.unusual(t.low)
+                or _particle(toks, i, name_word)  # "Surname: van der Berg"
+            )
             and not lex.kept(t.low)
             and t.start not in web
             and (
@@ -694,8 +943,9 @@ def context_names(toks: list[_Tok], vocab: _Vocab) -> list[tuple[int, int, str]]
             if any_name(toks[i + 1]) and _cue_before(toks, i):
                 out.append((i, _run_on(toks, i + 1, name_word), "cue"))
                 continue
-        # A quoted nickname, even an everyday word: "goes by 'tiny'".
-        if quoted(i) and _cue_before(toks, i) in NAMING_CUES:
+        # A quoted nickname, even an everyday word: "goes by 'tiny'", or the next in a
+        # list of aliases: "aka [NAME-1] / [NAME-2] / 'Tiger'".
+        if quoted(i) and (_cue_before(toks, i) in NAMING_CUES or _next_alias(toks, i)):
             out.append((i, i, "nickname"))
             continue
         # A listed first name that is also a word, after a cue that is not speech and

@@ -12,6 +12,7 @@ from reflect_bot.redact.context import (
     _person_known,
     acronym,
     context_names,
+    field_label,
     lexicon,
     particle_joined,
 )
@@ -92,6 +93,8 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         j = i + 1
         while j < n and j - i <= limit and _joined(toks[j - 1], toks[j]):
             t = toks[j]
+            if field_label(toks, j):
+                break  # "Surname: Ó Briain   Forename: ..."
             if particle(j):
                 last = j + 1
                 if toks[j + 1].possessive:
@@ -112,9 +115,8 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
         return last
 
     def emit(i: int, j: int, rule: str) -> None:
-        words = [t for t in toks[i : j + 1] if not t.is_initial]
-        if not words:
-            return
+        i = _initials_before(toks, i)  # "A. Kowalczyk", "T Okoro": the initials go too
+        words = [t for t in toks[i : j + 1] if not t.is_initial] or toks[i : j + 1]  # "K.B."
         lows = tuple(t.low for t in words)
         out.append(
             _Cand(toks[i].start, toks[j].end, "NAME", " ".join(lows), lows, lows, rule=rule)
@@ -142,12 +144,26 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     if w.is_initial:
                         j += 1
                         continue
+                    lower_initial = (  # "mr j price"
+                        j == i + 1
+                        and len(w.core) == 1
+                        and w.core.islower()
+                        and w.low not in ("a", "i")
+                        and j + 1 < n
+                        and toks[j + 1].gap.lstrip(".") in (" ", "  ")
+                    )
+                    if lower_initial and t.low in _SHORT_TITLES:
+                        j += 1
+                        continue
                     if w.low in _STOPWORDS:
                         break
                     if not w.name_shaped(allow_caps=True):
                         # "mr jones" typed in a hurry: one lower-case word after Mr/Mrs/Ms/Mx.
                         # A second one if it is no English word: "mrs ewa wiśniewska".
-                        plain = j == i + 1 and t.low in _SHORT_TITLES
+                        after_initial = len(toks[i + 1].core) == 1 and toks[i + 1].core.islower()
+                        plain = t.low in _SHORT_TITLES and (
+                            j == i + 1 or (j == i + 2 and after_initial)
+                        )
                         second = (
                             j == i + 2
                             and last == i + 1
@@ -171,6 +187,10 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
                     if not (academic and all(w in vocab.people for w in lows)):
                         emit(i + 1, last, "title")
 
+        # "Ó Súilleabháin said", "Surname: Ó Briain": a one-letter particle is no word.
+        if len(t.core) == 1 and t.low in LEADING_PARTICLES and t.core.isupper() and particle(i):
+            emit(i, extend(i + 1, 3), "particle")
+            continue
         if not t.name_shaped(allow_caps=False) and not (
             t.core.isupper() and len(t.core) >= 2 and t.low in vocab.first
         ):
@@ -263,6 +283,21 @@ def _name_candidates(toks: list[_Tok], vocab: _Vocab) -> list[_Cand]:
     return out
 
 
+def _initials_before(toks: list[_Tok], i: int) -> int:
+    """The first of the capital initials just before toks[i] ("J. R. Smith", "T Okoro"), or
+    i. "A" and "I" count only with a full stop after them ("A. Kowalczyk", "A.J. Smith", not
+    "A Kowalczyk letter")."""
+    first = i
+    while first > 0:
+        prev = toks[first - 1]
+        if not prev.is_initial or not (toks[first].gap == "." or _joined(prev, toks[first])):
+            break
+        if prev.core in ("A", "I") and not toks[first].gap.startswith("."):
+            break
+        first -= 1
+    return first
+
+
 def _user_name_candidates(text: str, names: Iterable[str]) -> list[_Cand]:
     out = []
     for raw in names:
@@ -311,10 +346,22 @@ _CITE_PAREN_RE = re.compile(rf"{_ET_AL}[ \t]*\([ \t]*{_YEAR}[ \t]*[),;:]")
 _CITE_INSIDE_RE = re.compile(rf"{_ET_AL},?[ \t]+{_YEAR}[ \t]*[),;:]")
 
 
+# A source's authors with initials, then its title or publisher and its year: "R. F.
+# Baumeister, E. Bratslavsky and K. D. Vohs, Review of General Psychology 5(4) (2001)",
+# "Ilan H. Meyer (Columbia University) (2003)", as a reply's reference list cites them.
+_INITIALLED = rf"(?:{_NAMEWORD}[ \t]+)?(?:[A-Z]\.[ \t]*)+{_NAMEWORD}(?:[ \t]+{_NAMEWORD})?"
+_DATED = rf"\([^()\n\r]*(?<![0-9]){_YEAR}(?![0-9])[^()\n\r]*\)"  # "(2001)", "(accessed 2026-12)"
+_SOURCE_AUTHORS_RE = re.compile(
+    rf"(?<![\w'’\-.]){_INITIALLED}(?:(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_INITIALLED})*"
+    rf"(?=[ \t]*{_DATED}|(?:,[ \t]*[A-Z]|[ \t]*(?=\())(?:[^;()\n\r]|\([^()\n\r]*\))*?{_DATED})"
+)
+
+
 def _citation_regions(text: str, vocab: _Vocab) -> list[tuple[int, int]]:
     """Author lists in citations: "Lacey and Minnis (2020)", "(Maslach and Jackson, 1981)",
-    "Petrillo and Bradley". Surnames there are authors, not people on probation."""
-    regions = []
+    "Petrillo and Bradley", "S. Rex and N. Hosking, Probation Journal (2013)". Surnames
+    there are authors, not people on probation."""
+    regions = [m.span() for m in _SOURCE_AUTHORS_RE.finditer(text)]
     for m in _AUTHORS_RE.finditer(text):
         cited = bool(_CITE_PAREN_RE.match(text, m.end()) or (
             m.start() > 0 and text[m.start() - 1] == "(" and _CITE_INSIDE_RE.match(text, m.end())

@@ -3,7 +3,9 @@
 "lives with nan on Thornbury Close", "kip on the sofa on Wellington Street", "stopping at
 5 Heol y Coed", "Flat 3, Kingfisher House" (or a tenement's "Flat 1/2", "Flat 2F1"),
 "staying at Rose Cottage, Mill Lane", and the
-same typed in lower case ("staying on maple grove", "plot 6", "flat 14b marlowe house"). A
+same typed in lower case ("staying on maple grove", "plot 6", "flat 14b marlowe house"); a
+house named on its own where someone lives ("staying at rose cottage", "lives at the
+willows"). A
 numbered English address ("22 Elm Road") is found in `reflect_bot.redact`; this module
 finds the rest and returns (start, end) pairs.
 
@@ -156,6 +158,9 @@ def find_streets(text: str) -> list[tuple[int, int]]:
     for m in _HOUSE_NAME_RE.finditer(text):
         if living_before(text, m.start()) and not _NOT_STREET_RE.match(m.group(1)[4:]):
             out.append((m.start(1), m.end(1)))
+    for m in _AT_HOUSE_RE.finditer(text):
+        if (span := _named_house(text, m)) is not None and living_before(text, m.start()):
+            out.append(span)
     for m in _LOWER_STREET_RE.finditer(text):
         if (span := _lower_street(text, m)) is not None:
             out.append(span)
@@ -168,6 +173,55 @@ def find_streets(text: str) -> list[tuple[int, int]]:
         ):
             out.append((m.start(), m.end()))
     return out
+
+
+# A named house with no number, in any case, where someone lives: "staying at rose
+# cottage", "moved into Ivy Lodge", "lives at marlowe house", "lives at the willows".
+_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+# Words that end a house's name whatever the words before them ("rose cottage", "meadow
+# farm"), and ones that need a name that is no English word ("marlowe house", not
+# "shared house").
+_HOUSE_WORDS = frozenset("cottage cottages lodge farm farmhouse manor villa grange barn".split())
+_BUILDING_WORDS = frozenset("house court hall tower towers mansions buildings point".split())
+_AT_HOUSE_RE = re.compile(
+    r"(?<![\w])(?i:at|to|into|in)[ \t]+("
+    r"(?i:the)[ \t]+[^\W\d_]+(?:[ \t]+[^\W\d_]+)?"
+    r"|(?:[^\W\d_][\w'’\-]*[ \t]+){1,2}(?i:"
+    + "|".join(sorted(_HOUSE_WORDS | _BUILDING_WORDS))
+    + r")(?![\w'’\-]))"
+)
+# "the willows", "the old forge": what English houses are called.
+_HOUSE_NOUNS = frozenset(
+    "willows laurels limes elms beeches pines firs oaks hollies cedars poplars gables "
+    "chestnuts birches maples larches rowans hawthorns sycamores orchard paddock coppice "
+    "spinney rectory vicarage forge granary".split()
+)
+_OLD_NOUNS = frozenset(
+    "forge rectory vicarage mill bakery dairy smithy granary schoolhouse".split()
+)
+
+
+def _named_house(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """The house named right after "at", "in", "into" or "to" in `m`, or None."""
+    words = list(_WORD_RE.finditer(m.group(1)))
+    lows = [w.group().lower() for w in words]
+    base = m.start(1)
+    if len(lows) >= 2 and lows[0] == "the":  # "the willows", "the old forge"
+        if lows[1] in _HOUSE_NOUNS:
+            return base, base + words[1].end()
+        if len(lows) >= 3 and lows[1] == "old" and lows[2] in _OLD_NOUNS:
+            return base, base + words[2].end()
+        return None
+    lex = lexicon()
+    for k in range(1, min(len(lows), 3)):
+        name = lows[:k]
+        if any(w in _STOPWORDS or w in _NOT_NAME or w[-2:] in ("'s", "’s") for w in name):
+            return None
+        if lows[k] in _HOUSE_WORDS or (
+            lows[k] in _BUILDING_WORDS and any(lex.unusual(w) for w in name)
+        ):
+            return base, base + words[k].end()
+    return None
 
 
 def _lower_street(text: str, m: re.Match[str]) -> tuple[int, int] | None:

@@ -26,6 +26,7 @@ class _Tok:
     gap: str  # the text between the previous word and this one
     first_of_sentence: bool
     caps_line: bool  # the line has no lower-case letters at all
+    tail: str = ""  # the last word only: the text after it ("'Tiger'" ends in a quote)
 
     @property
     def is_initial(self) -> bool:
@@ -62,6 +63,8 @@ def _tokens(text: str) -> list[_Tok]:
         caps = line_caps[bisect_right(line_starts, start) - 1]
         toks.append(_Tok(start, end, word, word.lower(), possessive, gap, first, caps))
         prev_end = m.end()
+    if toks:
+        toks[-1].tail = text[prev_end:]
     return toks
 
 

@@ -239,7 +239,8 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
     for p in """
     calls him|calls her|calls them|calls himself|calls herself|called him|called her
     called himself|called herself|goes by|go by|known as|real name is|real name|name is
-    name was|name's|nicknamed|named|aka|a.k.a|alias|met with|meeting with|met up with
+    name was|name's|nicknamed|nicknamed him|nicknamed her|named|aka|a.k.a|alias|met with
+    meeting with|met up with
     spoke to|spoke with|speaking to|speaking with|spoken to|spoken with|talked to
     talked with|talking to|talking with|rang|phoned|texted|emailed|saw|seen|visited
     visiting|met|home visit to|visit to|interviewed|supervised|supervising|contact from
@@ -256,7 +257,8 @@ CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = tuple(
 
 # After these a quoted word is a name even if it is an English word: "goes by 'tiny'".
 NAMING_CUES = frozenset(
-    "goes by|go by|known as|nicknamed|named|aka|a.k.a|alias|calls himself|calls herself|"
+    "goes by|go by|known as|nicknamed|nicknamed him|nicknamed her|named|aka|a.k.a|alias|"
+    "calls himself|calls herself|"
     "calls him|calls her|call him|call her|called|name is|real name is|real name|"
     "full name|full name is|knows him as|knows her as|know him as|know her as|"
     "by the name of|nickname is|nickname|street name is|street name".split("|")
@@ -266,7 +268,9 @@ NAMING_CUES = frozenset(
 NICKNAME_CUES = frozenset(
     "goes by|go by|known as|nicknamed|aka|a.k.a|calls himself|calls herself|calls him|"
     "calls her|call him|call her|knows him as|knows her as|know him as|know her as|"
-    "by the name of|nickname is|street name is|name is|real name is".split("|")
+    "by the name of|nickname is|street name is|name is|real name is|nicknamed him|"
+    "nicknamed her|"
+    "called him|called her|called himself|called herself".split("|")
 )
 # First names that are also modal verbs or past tenses, so never a name by a cue alone
 # in lower case: "his son will be there", "her partner may come", "his score rose".
