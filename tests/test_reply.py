@@ -460,3 +460,14 @@ def test_hard_moment_topics_are_real_topics():
     topics = load_corpus().topics
     named = [t for note in default_prompts().safety.support.values() for t in note.topics]
     assert named and all(t in topics for t in named), named
+
+
+@pytest.mark.slow
+def test_a_freeze_alone_brings_no_guidance_about_assaults(composer):
+    """'I froze' is the practitioner's reaction, not an assault: the staff guidance written
+    for assaults and abuse (the only staff guidance that speaks of freezing) stays out."""
+    reply = composer.compose("he told me his stepdad used to lock him in the shed and I froze, "
+                             "then moved on to his licence conditions. did I shut him down?")
+    assert reply.points
+    assert not any(re.search(r"assault|abuse[sd]? (?:aimed|at you)|when abused", p.text, re.I)
+                   for p in reply.points), [p.text for p in reply.points]

@@ -55,7 +55,9 @@ SENTENCE_K = 5
 STORY_KINDS = frozenset({"story", "own-state", "follow-up", "good-news"})
 # Feelings that call for guidance on the practitioner's own wellbeing as the second point
 # ("not sure what to say" or "frustrated" is answered by the situation's guidance).
-OWN_FEELINGS = frozenset({"scared", "froze", "guilty", "numb", "overwhelmed", "tired", "hurt",
+# Not "froze": the staff guidance on freezing is about assaults and abuse, which a freeze
+# alone does not mean ("I froze, then moved on to his licence conditions").
+OWN_FEELINGS = frozenset({"scared", "guilty", "numb", "overwhelmed", "tired", "hurt",
                           "helpless", "alone", "sad", "moved"})
 
 
