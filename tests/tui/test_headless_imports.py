@@ -56,3 +56,11 @@ def test_the_first_frame_imports_nothing_it_does_not_show():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_journal_imports_the_redactor_only_to_redact():
+    """The app reads the journal's notes at start (a damaged journal kept aside)."""
+    code = "import sys, reflect_bot.journal\nprint('reflect_bot.redact' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.strip() == "False"
