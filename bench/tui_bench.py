@@ -49,7 +49,7 @@ def child(started: float) -> None:
             if app.engine.state is EngineState.FAILED:
                 raise SystemExit(f"tui_bench: the engine failed to load: {app.engine.error}")
             ready = time.time() - started
-            await asyncio.to_thread(app.composer)  # returns once the reply's parts are built
+            await asyncio.to_thread(app.engine.composer)  # returns once the reply's parts are built
             replies = time.time() - started
             quitting = time.time()
             await pilot.press("ctrl+q")

@@ -27,11 +27,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from reflect_bot.config import data_dir, private_dir, write_private_file
 from reflect_bot.errors import JournalError
-from reflect_bot.redact import Redaction, Span, redact, user_names
+
+if TYPE_CHECKING:
+    from reflect_bot.redact import Redaction, Span
+
+# The redactor (0.2-0.3 s of imports) is imported where text is redacted, not here: the app
+# reads the journal's notes and opens it at start without redacting anything.
 
 JOURNAL_FILE = "journal.db"
 KINDS = ("conversation", "reflection")
@@ -237,6 +242,8 @@ class Journal:
         redacted as one text, so a name recognised in one turn is caught in every other
         and keeps one placeholder number throughout the entry.
         """
+        from reflect_bot.redact import redact
+
         if draft.kind not in KINDS:
             raise JournalError(f"entry kind must be one of {', '.join(KINDS)}, not {draft.kind!r}")
         if not any(text.strip() for _, text in draft.turns):
@@ -275,6 +282,8 @@ class Journal:
         if that finds anything, the entry did not come from `prepare` or the user's list of
         names changed since, and nothing is written.
         """
+        from reflect_bot.redact import redact
+
         if not isinstance(prepared, Prepared):
             raise TypeError("Journal.save takes what Journal.prepare returned")
         record = prepared._record()
@@ -589,7 +598,16 @@ def entry_markdown(entry: Entry, references: Mapping[str, str] | None = None) ->
 _SEPARATOR = "\n\n\x1e\n\n"
 
 
+def user_names() -> list[str]:
+    """The practitioner's own list of names to hide, read by the redactor."""
+    from reflect_bot.redact import user_names as listed
+
+    return listed()
+
+
 def _redact_together(texts: Sequence[str], names: Sequence[str]) -> list[Redaction]:
+    from reflect_bot.redact import Redaction, redact
+
     texts = [t.replace("\x1e", " ") for t in texts]
     whole = redact(_SEPARATOR.join(texts), names)
     parts = whole.text.split(_SEPARATOR)
@@ -615,6 +633,8 @@ def _extra_only_in_own_words(
     """`fields` (redacted with the extra words) with, in each `quoted` field, only the
     spans that redaction without the extra words also finds there (a name recognised in the
     practitioner's words is still caught in a reply). Placeholders keep their numbers."""
+    from reflect_bot.redact import Redaction
+
     without = _redact_together(texts, names)
     out = list(fields)
     for i, is_quoted in enumerate(quoted):

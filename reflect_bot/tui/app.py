@@ -133,12 +133,25 @@ class ReflectApp(App):
             self.call_after_refresh(self.load_engine)
 
     def announce(self) -> None:
-        """What went wrong since the last start, each said once (the journal's damaged copy
-        is read from a note beside it, so no passphrase is needed)."""
+        """What went wrong since the last start, each said once: the settings file's
+        problems now, a journal kept aside from a thread (`_announce_journal`)."""
+        for notice in self.startup_notices:
+            self._please_note(notice)
+        self._announce_journal()
+
+    @work(thread=True, group="journal-notes", name="journal-notes")
+    def _announce_journal(self) -> None:
+        """A damaged journal kept aside, read from a note beside it (no passphrase needed).
+        In a thread: the journal module brings the redactor (0.2-0.3 s of imports), which
+        the first frame need not wait for. Not abandoned on quit: reading the note removes
+        it."""
         from reflect_bot.journal import moved_aside
 
-        for notice in [*self.startup_notices, *moved_aside()]:
-            self.notify(notice, title="Please note", severity="warning", timeout=30)
+        for notice in moved_aside():
+            self.call_from_thread(self._please_note, notice)
+
+    def _please_note(self, notice: str) -> None:
+        self.notify(notice, title="Please note", severity="warning", timeout=30)
 
     @work(thread=True, exclusive=True, group="engine", name="load-engine")
     def load_engine(self) -> None:

@@ -38,3 +38,29 @@ def test_the_app_module_is_where_textual_comes_in():
         capture_output=True, text=True, timeout=300, check=True,
     )
     assert done.stdout.strip() == "True"
+
+
+# What the first frame (the app and its Reflect screen) must not wait for: the journal and
+# the redactor (0.2-0.3 s), the reply's modules with numpy (the engine's thread imports
+# them), and Textual's Markdown (the crisis routes are mounted at their first showing).
+NOT_IN_FIRST_FRAME = ("reflect_bot.journal", "reflect_bot.redact", "reflect_bot.reply",
+                      "reflect_bot.safety", "numpy", "markdown_it")
+
+
+def test_the_first_frame_imports_nothing_it_does_not_show():
+    code = (
+        "import sys, reflect_bot.tui.app, reflect_bot.tui.screens.reflect\n"
+        f"slow = {NOT_IN_FIRST_FRAME!r}\n"
+        "print(sorted(m for m in sys.modules if m in slow))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_journal_imports_the_redactor_only_to_redact():
+    """The app reads the journal's notes at start (a damaged journal kept aside)."""
+    code = "import sys, reflect_bot.journal\nprint('reflect_bot.redact' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.strip() == "False"

@@ -22,18 +22,20 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from reflect_bot.errors import ReflectBotError
-from reflect_bot.journal import Draft
-from reflect_bot.reply import Reply, Turn
 from reflect_bot.tui.engine import EngineState
-from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage, ReplyMessage
 from reflect_bot.tui.widgets.crisis_panel import CrisisPanel
 from reflect_bot.tui.widgets.engine_status import EngineStatus
 from reflect_bot.tui.widgets.key_footer import KeyFooter
 from reflect_bot.tui.widgets.message_input import MessageInput
-from reflect_bot.tui.widgets.passage_dialog import PassageDialog
 
 if TYPE_CHECKING:
+    from reflect_bot.reply import Reply, Turn
     from reflect_bot.tui.app import ReflectApp
+    from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage
+
+# The journal, the reply's modules, the turns' widgets (Textual's Markdown) and the passage
+# dialog are imported where they are first used, not here: this screen is in the first
+# frame, and they are not (the engine's thread imports the reply's modules meanwhile).
 
 WELCOME = (
     "Say in your own words what happened in the session and how it felt. "
@@ -114,6 +116,8 @@ class ReflectScreen(Screen):
             self._early_crisis_check(event.text)  # the routes never depend on the model
             self.notify(f"Replies are unavailable: {engine.error}", severity="error")
             return
+        from reflect_bot.tui.widgets.chat_message import PendingMessage, PractitionerMessage
+
         event.input.clear()
         conversation = self.query_one(Conversation)
         said = PractitionerMessage(event.text)
@@ -172,6 +176,9 @@ class ReflectScreen(Screen):
         self.pending = None
         self.worker = None
         self.refresh_bindings()
+        from reflect_bot.reply import Turn
+        from reflect_bot.tui.widgets.chat_message import ReplyMessage
+
         self.turns.append(Turn(message, reply))
         if reply.crisis and reply.banner_markdown:
             self._show_crisis(reply.crisis_kind or "self")
@@ -211,6 +218,8 @@ class ReflectScreen(Screen):
             return
         number, marker = (int(part) for part in event.option.id.split(":"))
         cited = next(c for c in self.turns[number - 1].reply.cited if c.marker == marker)
+        from reflect_bot.tui.widgets.passage_dialog import PassageDialog
+
         self.app.push_screen(PassageDialog(cited.passage, marker))
 
     def unsaved(self) -> str:
@@ -282,6 +291,8 @@ class ReflectScreen(Screen):
         self.notify("Copied the last reply.", timeout=2)
 
     def action_save(self) -> None:
+        from reflect_bot.journal import Draft
+
         if not self.turns:
             self.notify("There is nothing to save yet: send a message first.",
                         severity="warning")

@@ -11,10 +11,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Markdown, Static
-
-from reflect_bot import safety
-from reflect_bot.prompts import default_prompts
+from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
     from reflect_bot.tui.app import ReflectApp
@@ -36,13 +33,23 @@ class CrisisPanel(VerticalScroll):
         with Horizontal(id="crisis-top"):
             yield Static(LABEL, id="crisis-label")
             yield Button("Close (ctrl+r)", id="crisis-dismiss", variant="warning", compact=True)
-        yield Markdown("", id="crisis-routes")
+        # the routes (#crisis-routes) are mounted at the first `show`: the panel starts
+        # hidden, and Textual's Markdown is slow to import for the first frame
 
     def show(self, kind: str) -> None:
         """Show the routes for a crisis of this kind ("self" or "danger")."""
+        from textual.widgets import Markdown
+
+        from reflect_bot import safety
+        from reflect_bot.prompts import default_prompts
+
         routes = safety.banner(kind, default_prompts().safety,  # type: ignore[arg-type]
                                self.app.settings.organisation(), compact=True)
-        self.query_one("#crisis-routes", Markdown).update(routes)
+        shown = self.query("#crisis-routes")
+        if shown:
+            shown.first(Markdown).update(routes)
+        else:
+            self.mount(Markdown(routes, id="crisis-routes"))
         self.add_class("-visible")
         self.scroll_home(animate=False)
 
