@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    import yaml
-
-    from reflect_bot.evaluation import load_stories
-    from reflect_bot.prompts import PROMPTS_DIR, load_prompts
-    from reflect_bot.reply import RetrievalComposer
+    from reflect_bot.evaluation import composer_without, load_stories
     from reflect_bot.reply.plan import Weights
     from reflect_bot.retrieval import Retriever
 
@@ -37,19 +31,10 @@ def main(argv: list[str]) -> int:
             name, values = arg.split("=", 1)
             grid[name] = [float(v) for v in values.split(",")]
     retriever = Retriever.open()
-    labelled = yaml.safe_load((PROMPTS_DIR / "labelled_messages.yaml").read_text("utf-8"))
     rows = []  # (labels, understood, signals, composer)
     for path in paths:
         stories = [s for s in load_stories(path) if s.topics]
-        own = {" ".join(s.message.split()) for s in stories}
-        kept = [m for m in labelled["messages"] if " ".join(m["text"].split()) not in own]
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "prompts"
-            shutil.copytree(PROMPTS_DIR, folder)
-            (folder / "labelled_messages.yaml").write_text(
-                yaml.safe_dump({"messages": kept}, allow_unicode=True), encoding="utf-8")
-            composer = RetrievalComposer(retriever, prompts=load_prompts(folder))
-            composer.warm()
+        composer, _ = composer_without(retriever, stories)
         for s in stories:
             context = list(s.context)[-2:]
             understood = composer.understander.understand(s.message, context, composer.semantic)

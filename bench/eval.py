@@ -75,28 +75,12 @@ def _rounds(composer, paths: list[Path], verbose: bool) -> int:
 
 def _leave_out(retriever, paths: list[Path], verbose: bool) -> int:
     """Each story file scored without its own messages among the labelled examples."""
-    import shutil
-    import tempfile
+    from reflect_bot.evaluation import composer_without, load_stories
 
-    import yaml
-
-    from reflect_bot.evaluation import load_stories
-    from reflect_bot.prompts import PROMPTS_DIR, load_prompts
-    from reflect_bot.reply import RetrievalComposer
-
-    labelled = yaml.safe_load((PROMPTS_DIR / "labelled_messages.yaml").read_text("utf-8"))
     for path in paths:
-        own = {" ".join(s.message.split()) for s in load_stories(path)}
-        kept = [m for m in labelled["messages"] if " ".join(m["text"].split()) not in own]
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "prompts"
-            shutil.copytree(PROMPTS_DIR, folder)
-            (folder / "labelled_messages.yaml").write_text(
-                yaml.safe_dump({"messages": kept}, allow_unicode=True), encoding="utf-8")
-            print(f"{path}: {len(labelled['messages']) - len(kept)} of its messages left out "
-                  "of the labelled examples")
-            composer = RetrievalComposer(retriever, prompts=load_prompts(folder))
-            _story_table(composer, [path], set(), verbose)
+        composer, left_out = composer_without(retriever, load_stories(path))
+        print(f"{path}: {left_out} of its messages left out of the labelled examples")
+        _story_table(composer, [path], set(), verbose)
     return 0
 
 

@@ -170,3 +170,27 @@ def evaluate_stories(composer: RetrievalComposer, stories: list[Story]) -> Story
         misses=tuple(misses),
         replies=tuple(replies),
     )
+
+
+def composer_without(retriever: Retriever, stories: list[Story]) -> tuple[RetrievalComposer, int]:
+    """A composer that has not learnt from `stories`: their messages taken out of
+    prompts/labelled_messages.yaml (a folded round measured as if new). Also returns how
+    many labelled messages were left out."""
+    import shutil
+    import tempfile
+
+    from reflect_bot.config import PROMPTS_DIR
+    from reflect_bot.prompts import load_prompts
+    from reflect_bot.reply import RetrievalComposer
+
+    labelled = yaml.safe_load((PROMPTS_DIR / "labelled_messages.yaml").read_text("utf-8"))
+    own = {" ".join(s.message.split()) for s in stories}
+    kept = [m for m in labelled["messages"] if " ".join(m["text"].split()) not in own]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "prompts"
+        shutil.copytree(PROMPTS_DIR, folder)
+        (folder / "labelled_messages.yaml").write_text(
+            yaml.safe_dump({"messages": kept}, allow_unicode=True), encoding="utf-8")
+        composer = RetrievalComposer(retriever, prompts=load_prompts(folder))
+        composer.warm()  # everything read from the folder before it goes
+    return composer, len(labelled["messages"]) - len(kept)
