@@ -315,3 +315,17 @@ def test_no_planted_identifier_reaches_any_byte_written_by_the_cli(
                 for encoding in ("utf-8", "utf-16-le"):
                     assert form.encode(encoding) not in data, (path.name, form)
     assert b"[CRN-1]" in out.read_bytes() and b"[CRN-1]" in exported.read_bytes()
+
+
+def test_a_long_answer_of_undecodable_bytes_is_noted_once_not_once_a_line(
+    no_model, capsys, monkeypatch
+):
+    """Binary piped into `reflect` is read as U+FFFD: one note for the answer, not 100."""
+    import io
+
+    raw = b"".join(b"\xff\xfe line %d\n" % i for i in range(100)) + b"\n" + b"finish\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8",
+                                                      errors="surrogateescape"))
+    main(["reflect", "--model", "driscoll"])
+    err = capsys.readouterr().err
+    assert err.count("were read as \ufffd") == 1, err.count("were read as \ufffd")

@@ -199,6 +199,7 @@ class _Answers:
             return command
         kept: list[str] = []
         size = left_out = 0
+        replaced = False
         while True:
             self.err.write("> " if not kept else "  ")
             self.err.flush()
@@ -207,8 +208,10 @@ class _Answers:
                 if not kept:
                     self.err.write("\n")
                 return _answer(kept, left_out) if kept else None
-            if line.replaced:
-                note(f"line {line.number}: bytes that are not UTF-8 text were read as \ufffd")
+            if line.replaced and not replaced:  # once an answer, not once a line
+                replaced = True
+                note(f"line {line.number}: bytes that are not UTF-8 text were read as \ufffd"
+                     " (and in any later lines of this answer)")
             left_out += line.cut
             text = clean(line.text)
             if not text.strip():
